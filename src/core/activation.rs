@@ -1,0 +1,176 @@
+//! Activation functions of teacher and student, with their first and second derivatives.
+//!
+//! All transcendental functions come from `libm`, a pure-Rust library, so that the same input
+//! gives the same bits natively and in WebAssembly.
+
+use std::fmt;
+
+/// A hidden-unit nonlinearity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    /// Hyperbolic tangent.
+    Tanh,
+    /// Rectified linear unit, `max(0, z)` (derivative 0 at the kink).
+    Relu,
+    /// Softplus, `ln(1 + e^z)`.
+    Softplus,
+    /// Gauss error function.
+    Erf,
+}
+
+/// `2 / sqrt(pi)`, the derivative of `erf` at zero.
+const TWO_OVER_SQRT_PI: f64 = std::f64::consts::FRAC_2_SQRT_PI;
+
+impl Activation {
+    /// Every activation, in the order the UI lists them.
+    pub const ALL: [Activation; 4] = [
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::Softplus,
+        Activation::Erf,
+    ];
+
+    /// The short lowercase name used in URLs and menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::Softplus => "softplus",
+            Activation::Erf => "erf",
+        }
+    }
+
+    /// Parses a name produced by [`Activation::name`].
+    pub fn from_name(name: &str) -> Option<Activation> {
+        Activation::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The value `s(z)`.
+    #[inline]
+    pub fn value(self, z: f64) -> f64 {
+        match self {
+            Activation::Tanh => libm::tanh(z),
+            Activation::Relu => z.max(0.0),
+            Activation::Softplus => softplus(z),
+            Activation::Erf => libm::erf(z),
+        }
+    }
+
+    /// The first derivative `s'(z)`.
+    #[inline]
+    pub fn derivative(self, z: f64) -> f64 {
+        match self {
+            Activation::Tanh => {
+                let t = libm::tanh(z);
+                1.0 - t * t
+            }
+            Activation::Relu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::Softplus => sigmoid(z),
+            Activation::Erf => TWO_OVER_SQRT_PI * libm::exp(-z * z),
+        }
+    }
+
+    /// The second derivative `s''(z)` (zero for ReLU away from its kink).
+    #[inline]
+    pub fn second_derivative(self, z: f64) -> f64 {
+        match self {
+            Activation::Tanh => {
+                let t = libm::tanh(z);
+                -2.0 * t * (1.0 - t * t)
+            }
+            Activation::Relu => 0.0,
+            Activation::Softplus => {
+                let s = sigmoid(z);
+                s * (1.0 - s)
+            }
+            Activation::Erf => -2.0 * z * TWO_OVER_SQRT_PI * libm::exp(-z * z),
+        }
+    }
+
+    /// Value, first and second derivative at once (one `tanh` or `exp` instead of three).
+    #[inline]
+    pub fn all_derivatives(self, z: f64) -> (f64, f64, f64) {
+        match self {
+            Activation::Tanh => {
+                let t = libm::tanh(z);
+                let d = 1.0 - t * t;
+                (t, d, -2.0 * t * d)
+            }
+            Activation::Erf => {
+                let g = TWO_OVER_SQRT_PI * libm::exp(-z * z);
+                (libm::erf(z), g, -2.0 * z * g)
+            }
+            _ => (
+                self.value(z),
+                self.derivative(z),
+                self.second_derivative(z),
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Numerically stable `ln(1 + e^z)`.
+#[inline]
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + libm::log1p(libm::exp(-z))
+    } else {
+        libm::log1p(libm::exp(z))
+    }
+}
+
+/// Numerically stable logistic function.
+#[inline]
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + libm::exp(-z))
+    } else {
+        let e = libm::exp(z);
+        e / (1.0 + e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivatives_match_finite_differences() {
+        let h = 1e-5;
+        for act in Activation::ALL {
+            for &z in &[-2.3, -0.7, 0.31, 1.2, 2.9] {
+                let fd1 = (act.value(z + h) - act.value(z - h)) / (2.0 * h);
+                let fd2 = (act.derivative(z + h) - act.derivative(z - h)) / (2.0 * h);
+                assert!((fd1 - act.derivative(z)).abs() < 1e-8, "{act} s' at {z}");
+                assert!(
+                    (fd2 - act.second_derivative(z)).abs() < 1e-8,
+                    "{act} s'' at {z}"
+                );
+                let (v, d1, d2) = act.all_derivatives(z);
+                assert_eq!(v, act.value(z));
+                assert_eq!(d1, act.derivative(z));
+                assert!((d2 - act.second_derivative(z)).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for act in Activation::ALL {
+            assert_eq!(Activation::from_name(act.name()), Some(act));
+        }
+        assert_eq!(Activation::from_name("sigmoid"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! The numerical core: pure Rust, no web dependency, tested natively.
+
+pub mod activation;
+pub mod colormap;
+pub mod contour;
+pub mod network;
+pub mod objective;
+pub mod optim;
+pub mod plane;
+pub mod record;
+pub mod rng;
+pub mod slice;
+pub mod spectrum;
+pub mod task;
+pub mod train;

@@ -1,0 +1,125 @@
+//! Loss on an R x R grid over a plane, computed a few rows at a time so a browser can spread the
+//! work over animation frames.
+
+use crate::core::objective::Objective;
+use crate::core::plane::Plane;
+
+/// Largest grid resolution offered.
+pub const MAX_RESOLUTION: usize = 201;
+
+/// A finished or partial grid of losses over `[-extent, extent]^2` in plane coordinates.
+#[derive(Clone, Debug)]
+pub struct Slice {
+    /// The plane it lies in.
+    pub plane: Plane,
+    /// Points per side.
+    pub resolution: usize,
+    /// Half-width of the square in plane coordinates.
+    pub extent: f64,
+    /// Losses, row-major: row `r` has second coordinate `coord(r)`, column `c` first coordinate
+    /// `coord(c)`. Rows not yet computed hold NaN.
+    pub values: Vec<f64>,
+    rows_done: usize,
+}
+
+impl Slice {
+    /// An empty slice; nothing is computed until [`Slice::compute_rows`].
+    pub fn new(plane: Plane, resolution: usize, extent: f64) -> Slice {
+        let resolution = resolution.clamp(2, MAX_RESOLUTION);
+        Slice {
+            plane,
+            resolution,
+            extent,
+            values: vec![f64::NAN; resolution * resolution],
+            rows_done: 0,
+        }
+    }
+
+    /// Plane coordinate of grid index `i` (the same for rows and columns).
+    pub fn coord(&self, i: usize) -> f64 {
+        -self.extent + 2.0 * self.extent * i as f64 / (self.resolution - 1) as f64
+    }
+
+    /// Computes up to `rows` more rows; returns true when the grid is complete.
+    pub fn compute_rows(&mut self, objective: &Objective<'_>, rows: usize) -> bool {
+        let r = self.resolution;
+        let mut point = vec![0.0; self.plane.centre.len()];
+        let end = (self.rows_done + rows).min(r);
+        for row in self.rows_done..end {
+            let b = self.coord(row);
+            for col in 0..r {
+                let a = self.coord(col);
+                self.plane.point_into(a, b, &mut point);
+                self.values[row * r + col] = objective.loss(&point);
+            }
+        }
+        self.rows_done = end;
+        self.is_complete()
+    }
+
+    /// Computes every remaining row.
+    pub fn compute_all(&mut self, objective: &Objective<'_>) {
+        self.compute_rows(objective, self.resolution);
+    }
+
+    /// True once every row is computed.
+    pub fn is_complete(&self) -> bool {
+        self.rows_done == self.resolution
+    }
+
+    /// Fraction of rows computed.
+    pub fn progress(&self) -> f64 {
+        self.rows_done as f64 / self.resolution as f64
+    }
+
+    /// Loss at grid point `(row, col)`.
+    pub fn at(&self, row: usize, col: usize) -> f64 {
+        self.values[row * self.resolution + col]
+    }
+
+    /// Smallest and largest finite positive loss computed so far, if any.
+    pub fn positive_range(&self) -> Option<(f64, f64)> {
+        let mut lo = f64::INFINITY;
+        let mut hi = 0.0f64;
+        for &v in &self.values {
+            if v.is_finite() && v > 0.0 {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        (hi > 0.0).then_some((lo, hi))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::network::{Network, Shape};
+    use crate::core::rng::{SeededRng, Stream};
+    use crate::core::task::{Task, TaskConfig};
+
+    #[test]
+    fn centre_of_an_odd_grid_is_the_loss_at_the_centre() {
+        let task = Task::generate(TaskConfig {
+            samples: 64,
+            ..TaskConfig::default()
+        });
+        let obj = Objective::new(&task, 5);
+        let mut rng = SeededRng::new(4, Stream::Student);
+        let net = Network::student_init(Shape::new(2, 5), task.config.activation, &mut rng);
+        let plane = Plane::random(net.shape, &net.params, 1, false);
+        let mut slice = Slice::new(plane, 21, 0.7);
+        assert!(!slice.compute_rows(&obj, 5));
+        assert!((slice.progress() - 5.0 / 21.0).abs() < 1e-12);
+        assert!(slice.at(20, 0).is_nan());
+        slice.compute_all(&obj);
+        assert!(slice.is_complete());
+        assert_eq!(slice.coord(10), 0.0);
+        assert_eq!(slice.at(10, 10), obj.loss(&net.params));
+        // A corner is the loss at centre - 0.7 u - 0.7 v.
+        let corner = slice.plane.point(-0.7, -0.7);
+        assert_eq!(slice.at(0, 0), obj.loss(&corner));
+        let (lo, hi) = slice.positive_range().expect("finite losses");
+        assert!(lo < hi);
+    }
+}

@@ -1,0 +1,326 @@
+//! Training runs: an optimiser stepping a student on a task, with a bounded record of the loss
+//! and of the trajectory, and a stop with a reason when the run diverges.
+
+use crate::core::network::{Network, Shape};
+use crate::core::objective::Objective;
+use crate::core::optim::{Optimizer, OptimizerConfig};
+use crate::core::record::Record;
+use crate::core::rng::{SeededRng, Stream};
+use crate::core::task::Task;
+use std::fmt;
+use std::sync::Arc;
+
+/// Settings of a training run other than the task and the initial point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Optimiser and learning rate.
+    pub optimizer: OptimizerConfig,
+    /// The run stops after this many steps.
+    pub max_steps: u64,
+    /// At most this many parameter snapshots are kept for the trajectory.
+    pub snapshot_capacity: usize,
+    /// At most this many loss values are kept for the loss curve.
+    pub history_capacity: usize,
+    /// The run counts as diverged once the loss exceeds this factor times its initial value.
+    pub divergence_factor: f64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig {
+            optimizer: OptimizerConfig::default(),
+            max_steps: 6000,
+            snapshot_capacity: 256,
+            history_capacity: 2048,
+            divergence_factor: 1e6,
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StopReason {
+    /// It took `max_steps` steps.
+    StepLimit,
+    /// The loss or a parameter became NaN or infinite at this step.
+    NonFinite {
+        /// Step at which it happened.
+        step: u64,
+    },
+    /// The loss grew past `divergence_factor` times its initial value.
+    Exploded {
+        /// Step at which it happened.
+        step: u64,
+        /// The loss then.
+        loss: f64,
+    },
+}
+
+impl StopReason {
+    /// True for the two kinds of divergence.
+    pub fn is_divergence(&self) -> bool {
+        !matches!(self, StopReason::StepLimit)
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::StepLimit => write!(f, "reached the step limit"),
+            StopReason::NonFinite { step } => write!(
+                f,
+                "training diverged at step {step}: the loss became NaN or infinite \
+                 (try a smaller learning rate)"
+            ),
+            StopReason::Exploded { step, loss } => write!(
+                f,
+                "training diverged at step {step}: the loss exploded to {loss:.3e} \
+                 (try a smaller learning rate)"
+            ),
+        }
+    }
+}
+
+/// A training run in progress.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    task: Arc<Task>,
+    /// The student's shape.
+    pub shape: Shape,
+    network: Network,
+    optimizer: Optimizer,
+    config: TrainConfig,
+    step: u64,
+    loss: f64,
+    initial_loss: f64,
+    grad: Vec<f64>,
+    /// Loss curve (loss at the parameters after each recorded step).
+    pub history: Record<f64>,
+    /// Parameter snapshots along the way.
+    pub trajectory: Record<Vec<f64>>,
+    stopped: Option<StopReason>,
+}
+
+impl Trainer {
+    /// A run of a width-`width` student initialised from `seed`.
+    pub fn new(task: Arc<Task>, width: usize, seed: u64, config: TrainConfig) -> Trainer {
+        let shape = Shape::new(task.config.input_dim, width);
+        let mut rng = SeededRng::new(seed, Stream::Student);
+        let network = Network::student_init(shape, task.config.activation, &mut rng);
+        Trainer::from_network(task, network, config)
+    }
+
+    /// A run starting from the given student.
+    pub fn from_network(task: Arc<Task>, network: Network, config: TrainConfig) -> Trainer {
+        let shape = network.shape;
+        let p = shape.num_params();
+        let stride = (config.max_steps / config.snapshot_capacity.max(1) as u64).max(1);
+        let mut t = Trainer {
+            optimizer: Optimizer::new(config.optimizer, p),
+            shape,
+            network,
+            config,
+            step: 0,
+            loss: f64::NAN,
+            initial_loss: f64::NAN,
+            grad: vec![0.0; p],
+            history: Record::new(1, config.history_capacity),
+            trajectory: Record::new(stride, config.snapshot_capacity),
+            stopped: None,
+            task,
+        };
+        t.evaluate();
+        t.initial_loss = t.loss;
+        t.record();
+        t.check_divergence();
+        t
+    }
+
+    fn objective(&self) -> Objective<'_> {
+        Objective {
+            task: &self.task,
+            shape: self.shape,
+            activation: self.network.activation,
+        }
+    }
+
+    fn evaluate(&mut self) {
+        let mut grad = std::mem::take(&mut self.grad);
+        self.loss = self
+            .objective()
+            .loss_and_gradient(&self.network.params, &mut grad);
+        self.grad = grad;
+    }
+
+    fn record(&mut self) {
+        let (step, loss) = (self.step, self.loss);
+        self.history.offer(step, || loss);
+        let params = &self.network.params;
+        self.trajectory.offer(step, || params.clone());
+    }
+
+    fn check_divergence(&mut self) {
+        if !self.loss.is_finite() || self.network.params.iter().any(|p| !p.is_finite()) {
+            self.stopped = Some(StopReason::NonFinite { step: self.step });
+        } else if self.loss > self.config.divergence_factor * self.initial_loss.max(1.0) {
+            self.stopped = Some(StopReason::Exploded {
+                step: self.step,
+                loss: self.loss,
+            });
+        }
+    }
+
+    /// Takes up to `steps` optimiser steps; returns the stop reason if the run is over.
+    pub fn run(&mut self, steps: u64) -> Option<StopReason> {
+        for _ in 0..steps {
+            if self.stopped.is_some() {
+                break;
+            }
+            if self.step >= self.config.max_steps {
+                self.stopped = Some(StopReason::StepLimit);
+                break;
+            }
+            self.optimizer.step(&mut self.network.params, &self.grad);
+            self.step += 1;
+            self.evaluate();
+            self.record();
+            self.check_divergence();
+        }
+        if self.stopped.is_none() && self.step >= self.config.max_steps {
+            self.stopped = Some(StopReason::StepLimit);
+        }
+        self.stopped
+    }
+
+    /// Runs until it stops; returns why.
+    pub fn run_to_end(&mut self) -> StopReason {
+        loop {
+            if let Some(reason) = self.run(1024) {
+                return reason;
+            }
+        }
+    }
+
+    /// Steps taken so far.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Loss at the current parameters.
+    pub fn loss(&self) -> f64 {
+        self.loss
+    }
+
+    /// Loss at the initial parameters.
+    pub fn initial_loss(&self) -> f64 {
+        self.initial_loss
+    }
+
+    /// Gradient at the current parameters.
+    pub fn gradient(&self) -> &[f64] {
+        &self.grad
+    }
+
+    /// Euclidean norm of the current gradient.
+    pub fn gradient_norm(&self) -> f64 {
+        self.grad.iter().map(|g| g * g).sum::<f64>().sqrt()
+    }
+
+    /// Current parameters.
+    pub fn params(&self) -> &[f64] {
+        &self.network.params
+    }
+
+    /// The current student.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The task being learned.
+    pub fn task(&self) -> &Arc<Task> {
+        &self.task
+    }
+
+    /// The run's settings.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// Why the run stopped, if it did.
+    pub fn stopped(&self) -> Option<StopReason> {
+        self.stopped
+    }
+
+    /// The objective being minimised (borrowing the task).
+    pub fn current_objective(&self) -> Objective<'_> {
+        self.objective()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::optim::OptimizerKind;
+    use crate::core::task::TaskConfig;
+
+    fn default_task() -> Arc<Task> {
+        Arc::new(Task::generate(TaskConfig::default()))
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_trajectory_bit_for_bit() {
+        let task = default_task();
+        let config = TrainConfig {
+            max_steps: 500,
+            ..TrainConfig::default()
+        };
+        let mut a = Trainer::new(task.clone(), 5, 42, config);
+        let mut b = Trainer::new(task.clone(), 5, 42, config);
+        a.run_to_end();
+        b.run_to_end();
+        assert_eq!(a.trajectory.values, b.trajectory.values);
+        assert_eq!(a.history.values, b.history.values);
+        assert_eq!(a.params(), b.params());
+        let mut c = Trainer::new(task, 5, 43, config);
+        c.run_to_end();
+        assert_ne!(a.params(), c.params());
+    }
+
+    #[test]
+    fn a_huge_learning_rate_stops_with_divergence_not_garbage() {
+        let task = default_task();
+        let config = TrainConfig {
+            optimizer: OptimizerConfig::adam(50.0).with_kind(OptimizerKind::GradientDescent),
+            max_steps: 10_000,
+            ..TrainConfig::default()
+        };
+        let mut t = Trainer::new(task, 8, 1, config);
+        let reason = t.run_to_end();
+        assert!(reason.is_divergence(), "{reason:?}");
+        assert!(t.step() < 10_000);
+        assert!(reason.to_string().contains("diverged"));
+    }
+
+    #[test]
+    fn trajectory_memory_is_bounded() {
+        let task = default_task();
+        let config = TrainConfig {
+            max_steps: 3000,
+            snapshot_capacity: 16,
+            history_capacity: 64,
+            ..TrainConfig::default()
+        };
+        let mut t = Trainer::new(task, 3, 1, config);
+        assert_eq!(t.run_to_end(), StopReason::StepLimit);
+        assert_eq!(t.step(), 3000);
+        assert!(t.trajectory.len() <= 16 && t.trajectory.len() >= 8);
+        assert!(t.history.len() <= 64 && t.history.len() >= 32);
+        assert_eq!(*t.history.values.last().unwrap_or(&f64::NAN), {
+            // The loss curve's last sample is the loss at that step's parameters.
+            let last = *t.history.steps.last().unwrap_or(&0);
+            let mut u = Trainer::new(t.task().clone(), 3, 1, config);
+            u.run(last);
+            u.loss()
+        });
+    }
+}

@@ -1,0 +1,28 @@
+//! # Escape Dimensions Explorer
+//!
+//! Trains small teacher-student networks live in the browser and shows why wider networks
+//! train better: loss curves, loss-landscape slices and trajectories.
+//!
+//! Modules:
+//! - [`core`]: the pure numerical core (no web dependency, tested natively with `cargo test`):
+//!   - [`core::activation`]: tanh, ReLU, softplus, erf with first and second derivatives;
+//!   - [`core::rng`]: seeded, platform-independent random streams;
+//!   - [`core::task`]: the teacher network and its standardised regression data;
+//!   - [`core::network`]: one-hidden-layer networks in a flat parameter vector ([`core::network::Shape`]);
+//!   - [`core::objective`]: mean squared error, its gradient and exact Hessian;
+//!   - [`core::spectrum`]: symmetric eigen-decomposition (nalgebra);
+//!   - [`core::optim`]: gradient descent, momentum, Adam;
+//!   - [`core::record`]: bounded, thinning records of loss and trajectory;
+//!   - [`core::train`]: training runs with divergence detection;
+//!   - [`core::plane`]: slice planes (filter-normalised random, PCA, Hessian eigenvectors) and projection;
+//!   - [`core::slice`]: loss grids over a plane, computed a few rows at a time;
+//!   - [`core::contour`]: marching-squares contour lines;
+//!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps.
+//! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
+//! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
+
+pub mod core;
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

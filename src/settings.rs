@@ -1,0 +1,491 @@
+//! Every user setting of the explorer, driven by one table of properties: its URL key, label,
+//! default and allowed range. Parsing a URL hash clamps values into range and reports what it
+//! changed; serialising writes every setting, so a copied URL reproduces the run.
+//!
+//! Pure Rust: tested natively, used by the web layer.
+
+use crate::core::activation::Activation;
+use crate::core::optim::{OptimizerConfig, OptimizerKind};
+use crate::core::plane::PlaneKind;
+use crate::core::task::TaskConfig;
+use crate::core::train::TrainConfig;
+
+/// All settings of a playground run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Student width `n`.
+    pub width: i64,
+    /// Teacher width `k`.
+    pub teacher_width: i64,
+    /// Input dimension `d`.
+    pub input_dim: i64,
+    /// Number of training inputs `N`.
+    pub samples: i64,
+    /// Activation of teacher and student.
+    pub activation: String,
+    /// Optimiser name.
+    pub optimizer: String,
+    /// Learning rate.
+    pub learning_rate: f64,
+    /// Seed of the student's initialisation.
+    pub seed: i64,
+    /// Seed of the teacher and the inputs.
+    pub teacher_seed: i64,
+    /// Optimiser steps per animation frame.
+    pub speed: i64,
+    /// Step limit of the run.
+    pub max_steps: i64,
+    /// Slice plane kind.
+    pub plane: String,
+    /// Grid points per side of the slice.
+    pub resolution: i64,
+    /// Half-width of the slice in plane units.
+    pub extent: f64,
+    /// Success threshold on the loss.
+    pub threshold: f64,
+}
+
+/// The type and range of a property.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// An integer in `[min, max]`.
+    Int {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// A float in `[min, max]`.
+    Float {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// One of a list of names.
+    Choice(&'static [&'static str]),
+}
+
+/// A setting's value, in its property's kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Integer setting.
+    Int(i64),
+    /// Float setting.
+    Float(f64),
+    /// Named choice.
+    Choice(String),
+}
+
+/// One row of the settings table.
+pub struct Property {
+    /// Key in the URL hash and id of the HTML control.
+    pub key: &'static str,
+    /// Human label of the control.
+    pub label: &'static str,
+    /// Type and range.
+    pub kind: Kind,
+    /// Reads the setting.
+    pub get: fn(&Settings) -> Value,
+    /// Writes the setting (the value is already in range).
+    pub set: fn(&mut Settings, Value),
+}
+
+macro_rules! int_prop {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr) => {
+        Property {
+            key: $key,
+            label: $label,
+            kind: Kind::Int {
+                min: $min,
+                max: $max,
+            },
+            get: |s| Value::Int(s.$field),
+            set: |s, v| {
+                if let Value::Int(x) = v {
+                    s.$field = x
+                }
+            },
+        }
+    };
+}
+
+macro_rules! float_prop {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr) => {
+        Property {
+            key: $key,
+            label: $label,
+            kind: Kind::Float {
+                min: $min,
+                max: $max,
+            },
+            get: |s| Value::Float(s.$field),
+            set: |s, v| {
+                if let Value::Float(x) = v {
+                    s.$field = x
+                }
+            },
+        }
+    };
+}
+
+macro_rules! choice_prop {
+    ($key:literal, $label:literal, $field:ident, $options:expr) => {
+        Property {
+            key: $key,
+            label: $label,
+            kind: Kind::Choice($options),
+            get: |s| Value::Choice(s.$field.clone()),
+            set: |s, v| {
+                if let Value::Choice(x) = v {
+                    s.$field = x
+                }
+            },
+        }
+    };
+}
+
+/// Largest seed accepted (seeds are 32-bit so they survive any URL round trip).
+pub const MAX_SEED: i64 = u32::MAX as i64;
+
+/// The table of every setting, in the order of the URL and the control panel.
+pub const PROPERTIES: &[Property] = &[
+    int_prop!("width", "Student width n", width, 1, 64),
+    int_prop!("teacher", "Teacher width k", teacher_width, 1, 16),
+    int_prop!("dim", "Input dimension d", input_dim, 1, 8),
+    int_prop!("samples", "Training inputs N", samples, 32, 2048),
+    choice_prop!("act", "Activation", activation, &["tanh", "relu", "softplus", "erf"]),
+    choice_prop!("opt", "Optimiser", optimizer, &["adam", "gd", "momentum"]),
+    float_prop!("lr", "Learning rate", learning_rate, 1e-5, 2.0),
+    int_prop!("seed", "Student seed", seed, 0, MAX_SEED),
+    int_prop!("tseed", "Teacher seed", teacher_seed, 0, MAX_SEED),
+    int_prop!("speed", "Steps per frame", speed, 1, 500),
+    int_prop!("steps", "Step limit", max_steps, 100, 200_000),
+    choice_prop!("plane", "Slice plane", plane, &["random", "pca", "hessian"]),
+    int_prop!("res", "Grid resolution", resolution, 11, 201),
+    float_prop!("extent", "Slice extent", extent, 0.01, 5.0),
+    float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0),
+];
+
+impl Default for Settings {
+    /// The science notes' calibration: tanh teacher k = 4, d = 2, N = 256, Adam lr 0.01, and a
+    /// width-5 student.
+    fn default() -> Settings {
+        Settings {
+            width: 5,
+            teacher_width: 4,
+            input_dim: 2,
+            samples: 256,
+            activation: "tanh".into(),
+            optimizer: "adam".into(),
+            learning_rate: 0.01,
+            seed: 1,
+            teacher_seed: 1,
+            speed: 20,
+            max_steps: 10_000,
+            plane: "random".into(),
+            resolution: 51,
+            extent: 1.0,
+            threshold: 1e-5,
+        }
+    }
+}
+
+/// What parsing a URL changed, for the visitor to read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// The URL key concerned.
+    pub key: String,
+    /// A plain-language explanation.
+    pub message: String,
+}
+
+/// Formats a float compactly and exactly enough to round-trip.
+fn format_float(x: f64) -> String {
+    format!("{x}")
+}
+
+impl Value {
+    fn to_url(&self) -> String {
+        match self {
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => format_float(*f),
+            Value::Choice(s) => s.clone(),
+        }
+    }
+}
+
+impl Property {
+    /// Parses `raw` for this property: `Ok` with a value in range, or `Err` with a notice and
+    /// the value to use instead (clamped, or the default if unreadable).
+    pub fn parse(&self, raw: &str, default: &Value) -> Result<Value, (Value, String)> {
+        let raw = raw.trim();
+        match self.kind {
+            Kind::Int { min, max } => {
+                let parsed = raw
+                    .parse::<i64>()
+                    .ok()
+                    .map(|x| x as f64)
+                    .or_else(|| raw.parse::<f64>().ok().filter(|x| x.is_finite()));
+                match parsed {
+                    None => Err((
+                        default.clone(),
+                        format!(
+                            "{}={raw:?} is not a whole number; using the default {}.",
+                            self.key,
+                            default.to_url()
+                        ),
+                    )),
+                    Some(x) => {
+                        let clamped = x.round().clamp(min as f64, max as f64) as i64;
+                        if clamped as f64 == x {
+                            Ok(Value::Int(clamped))
+                        } else {
+                            Err((
+                                Value::Int(clamped),
+                                format!(
+                                    "{}={raw} is outside {min}–{max}; using {clamped}.",
+                                    self.key
+                                ),
+                            ))
+                        }
+                    }
+                }
+            }
+            Kind::Float { min, max } => match raw.parse::<f64>().ok().filter(|x| x.is_finite()) {
+                None => Err((
+                    default.clone(),
+                    format!(
+                        "{}={raw:?} is not a number; using the default {}.",
+                        self.key,
+                        default.to_url()
+                    ),
+                )),
+                Some(x) if x < min || x > max => {
+                    let c = x.clamp(min, max);
+                    Err((
+                        Value::Float(c),
+                        format!(
+                            "{}={raw} is outside {}–{}; using {}.",
+                            self.key,
+                            format_float(min),
+                            format_float(max),
+                            format_float(c)
+                        ),
+                    ))
+                }
+                Some(x) => Ok(Value::Float(x)),
+            },
+            Kind::Choice(options) => {
+                let lower = raw.to_ascii_lowercase();
+                if options.contains(&lower.as_str()) {
+                    Ok(Value::Choice(lower))
+                } else {
+                    Err((
+                        default.clone(),
+                        format!(
+                            "{}={raw:?} is not one of {}; using {}.",
+                            self.key,
+                            options.join(", "),
+                            default.to_url()
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// Looks up a property by URL key.
+pub fn property(key: &str) -> Option<&'static Property> {
+    PROPERTIES.iter().find(|p| p.key == key)
+}
+
+/// Decodes `%XX` escapes and `+` of a URL component (invalid escapes are kept as they are).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Settings {
+    /// Reads settings from a URL hash such as `#width=6&lr=0.01`. Missing keys take their
+    /// defaults; bad or out-of-range values are replaced and explained in the notices; unknown
+    /// keys (such as a scene name) are ignored.
+    pub fn from_hash(hash: &str) -> (Settings, Vec<Notice>) {
+        let mut settings = Settings::default();
+        let defaults = Settings::default();
+        let mut notices = Vec::new();
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        for pair in hash.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = percent_decode(key);
+            let Some(prop) = property(&key) else { continue };
+            let raw = percent_decode(raw);
+            match prop.parse(&raw, &(prop.get)(&defaults)) {
+                Ok(v) => (prop.set)(&mut settings, v),
+                Err((v, message)) => {
+                    (prop.set)(&mut settings, v);
+                    notices.push(Notice {
+                        key: key.to_string(),
+                        message,
+                    });
+                }
+            }
+        }
+        (settings, notices)
+    }
+
+    /// The URL hash (without `#`) holding every setting.
+    pub fn to_hash(&self) -> String {
+        PROPERTIES
+            .iter()
+            .map(|p| format!("{}={}", p.key, (p.get)(self).to_url()))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Sets one property from a control's text value, as [`Settings::from_hash`] would.
+    pub fn set_from_text(&mut self, key: &str, raw: &str) -> Option<Notice> {
+        let prop = property(key)?;
+        match prop.parse(raw, &(prop.get)(&Settings::default())) {
+            Ok(v) => {
+                (prop.set)(self, v);
+                None
+            }
+            Err((v, message)) => {
+                (prop.set)(self, v);
+                Some(Notice {
+                    key: key.to_string(),
+                    message,
+                })
+            }
+        }
+    }
+
+    /// The current value of a property as control text.
+    pub fn text(&self, key: &str) -> Option<String> {
+        property(key).map(|p| (p.get)(self).to_url())
+    }
+
+    /// The task these settings describe.
+    pub fn task_config(&self) -> TaskConfig {
+        TaskConfig {
+            teacher_width: self.teacher_width as usize,
+            input_dim: self.input_dim as usize,
+            samples: self.samples as usize,
+            activation: Activation::from_name(&self.activation).unwrap_or(Activation::Tanh),
+            seed: self.teacher_seed as u64,
+        }
+    }
+
+    /// The training settings these settings describe.
+    pub fn train_config(&self) -> TrainConfig {
+        let kind = OptimizerKind::from_name(&self.optimizer).unwrap_or(OptimizerKind::Adam);
+        TrainConfig {
+            optimizer: OptimizerConfig::adam(self.learning_rate).with_kind(kind),
+            max_steps: self.max_steps as u64,
+            ..TrainConfig::default()
+        }
+    }
+
+    /// The slice plane kind.
+    pub fn plane_kind(&self) -> PlaneKind {
+        PlaneKind::from_name(&self.plane).unwrap_or(PlaneKind::Random)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_inside_its_own_range_and_round_trips() {
+        let s = Settings::default();
+        for p in PROPERTIES {
+            let v = (p.get)(&s);
+            assert_eq!(p.parse(&v.to_url(), &v), Ok(v.clone()), "{}", p.key);
+        }
+        let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
+        assert!(notices.is_empty());
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn a_changed_setting_survives_the_url() {
+        let mut s = Settings::default();
+        s.width = 17;
+        s.learning_rate = 0.0031;
+        s.activation = "erf".into();
+        s.seed = 123_456;
+        let (back, notices) = Settings::from_hash(&s.to_hash());
+        assert!(notices.is_empty());
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn bad_values_are_clamped_or_defaulted_with_notices() {
+        let (s, notices) = Settings::from_hash("#width=-5&lr=abc&act=sigmoid&res=100000&scene=x");
+        assert_eq!(s.width, 1);
+        assert_eq!(s.learning_rate, 0.01);
+        assert_eq!(s.activation, "tanh");
+        assert_eq!(s.resolution, 201);
+        let keys: Vec<&str> = notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, vec!["width", "lr", "act", "res"]);
+        assert!(notices[0].message.contains("outside 1–64"));
+        assert!(notices[1].message.contains("not a number"));
+        let (s, notices) = Settings::from_hash("width=1e9&lr=NaN&extent=inf&seed=3.7");
+        assert_eq!(s.width, 64);
+        assert_eq!(s.learning_rate, 0.01);
+        assert_eq!(s.extent, 1.0);
+        assert_eq!(s.seed, 4);
+        assert_eq!(notices.len(), 4);
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        let (s, n) = Settings::from_hash("#act=%65rf&lr=1e%2D3");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s.activation, "erf");
+        assert_eq!(s.learning_rate, 1e-3);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn set_from_text_clamps_like_the_url() {
+        let mut s = Settings::default();
+        assert!(s.set_from_text("width", "12").is_none());
+        assert_eq!(s.width, 12);
+        let n = s.set_from_text("width", "1000").expect("notice");
+        assert_eq!(s.width, 64);
+        assert!(n.message.contains("using 64"));
+        assert_eq!(s.text("width").as_deref(), Some("64"));
+        assert!(s.set_from_text("nope", "1").is_none());
+    }
+}
