@@ -202,7 +202,11 @@ pub struct Notice {
 
 /// Formats a float compactly and exactly enough to round-trip.
 fn format_float(x: f64) -> String {
-    format!("{x}")
+    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 impl Value {

@@ -1,0 +1,269 @@
+//! The playground's state: settings, the training run, and the landscape slice being computed or
+//! shown. No drawing here; [`crate::web::view`] renders this state.
+
+use crate::core::contour::{contour_segments, even_levels, Segment};
+use crate::core::objective::Objective;
+use crate::core::plane::{Plane, PlaneKind};
+use crate::core::slice::Slice;
+use crate::core::task::Task;
+use crate::core::train::Trainer;
+use crate::settings::Settings;
+use crate::web::dom::now_ms;
+use std::sync::Arc;
+
+/// Number of contour levels drawn on a slice.
+const CONTOUR_LEVELS: usize = 9;
+
+/// Largest number of parameters for which the Hessian plane is offered (its eigen-decomposition
+/// runs on the main thread).
+pub const MAX_HESSIAN_PARAMS: usize = 700;
+
+/// A finished landscape slice, ready to draw.
+pub struct FinishedSlice {
+    /// The grid of losses.
+    pub slice: Slice,
+    /// Contour lines of log10(loss), in grid coordinates `(column, row)`.
+    pub contours: Vec<Segment>,
+    /// The recorded trajectory projected on the plane, in plane coordinates.
+    pub path: Vec<(f64, f64)>,
+    /// Training step at which the slice was taken.
+    pub at_step: u64,
+    /// Smallest Hessian eigenvalue, when the plane is the Hessian plane.
+    pub min_eigenvalue: Option<f64>,
+}
+
+/// Where the landscape slice is.
+pub enum SliceState {
+    /// Nothing requested yet.
+    Idle,
+    /// Rows are being computed, a few per frame.
+    Computing {
+        /// The partial grid.
+        slice: Slice,
+        /// Step of the centre point.
+        at_step: u64,
+        /// Smallest Hessian eigenvalue, for the Hessian plane.
+        min_eigenvalue: Option<f64>,
+    },
+    /// Complete.
+    Ready(Box<FinishedSlice>),
+}
+
+/// Everything the playground shows.
+pub struct App {
+    /// The current settings (mirrored in the URL and the controls).
+    pub settings: Settings,
+    /// The training run.
+    pub trainer: Trainer,
+    /// True while training advances every frame.
+    pub running: bool,
+    /// The landscape slice.
+    pub slice: SliceState,
+    /// The slice to show while a new one is computed.
+    pub previous_slice: Option<Box<FinishedSlice>>,
+    /// A message about the slice plane (for example a fallback), if any.
+    pub slice_note: Option<String>,
+    /// Bumped whenever the slice changes, so views know to redraw it.
+    pub slice_version: u64,
+}
+
+impl App {
+    /// A fresh run for `settings`, with the first slice requested.
+    pub fn new(settings: Settings) -> App {
+        let trainer = Self::build_trainer(&settings);
+        let mut app = App {
+            settings,
+            trainer,
+            running: false,
+            slice: SliceState::Idle,
+            previous_slice: None,
+            slice_note: None,
+            slice_version: 0,
+        };
+        app.request_slice();
+        app
+    }
+
+    fn build_trainer(settings: &Settings) -> Trainer {
+        let task = Arc::new(Task::generate(settings.task_config()));
+        Trainer::new(
+            task,
+            settings.width as usize,
+            settings.seed as u64,
+            settings.train_config(),
+        )
+    }
+
+    /// Starts over from the initial point with the current settings.
+    pub fn reset(&mut self) {
+        self.trainer = Self::build_trainer(&self.settings);
+        self.running = false;
+        self.previous_slice = None;
+        self.request_slice();
+    }
+
+    /// Starts or pauses training; pausing computes a fresh slice at the current point.
+    pub fn toggle_running(&mut self) {
+        if self.running {
+            self.running = false;
+            self.request_slice();
+        } else if self.trainer.stopped().is_none() {
+            self.running = true;
+        }
+    }
+
+    /// One optimiser step (when paused), then a fresh slice.
+    pub fn single_step(&mut self) {
+        self.running = false;
+        self.trainer.run(1);
+        self.request_slice();
+    }
+
+    /// Discards the current slice and starts computing a new one at the current point.
+    pub fn request_slice(&mut self) {
+        if let SliceState::Ready(done) = std::mem::replace(&mut self.slice, SliceState::Idle) {
+            self.previous_slice = Some(done);
+        }
+        let centre = self.trainer.params().to_vec();
+        let shape = self.trainer.shape;
+        let seed = self.settings.seed as u64;
+        let mut min_eigenvalue = None;
+        self.slice_note = None;
+        let plane = match self.settings.plane_kind() {
+            PlaneKind::Random => Plane::random(shape, &centre, seed, false),
+            PlaneKind::Pca => match Plane::pca(&self.trainer.trajectory.values, &centre) {
+                Some(p) => p,
+                None => {
+                    self.slice_note = Some(
+                        "The PCA plane needs a trajectory: train for a while first. \
+                         Showing a random plane."
+                            .into(),
+                    );
+                    Plane::random(shape, &centre, seed, false)
+                }
+            },
+            PlaneKind::Hessian => {
+                if shape.num_params() > MAX_HESSIAN_PARAMS {
+                    self.slice_note = Some(format!(
+                        "The Hessian plane is offered up to {MAX_HESSIAN_PARAMS} parameters \
+                         (this student has {}). Showing a random plane.",
+                        shape.num_params()
+                    ));
+                    Plane::random(shape, &centre, seed, false)
+                } else {
+                    let objective = self.trainer.current_objective();
+                    let (plane, spectrum) = Plane::hessian(&objective, &centre, 0, 1);
+                    min_eigenvalue = spectrum.values.first().copied();
+                    plane
+                }
+            }
+        };
+        let slice = Slice::new(
+            plane,
+            self.settings.resolution as usize,
+            self.settings.extent,
+        );
+        self.slice = SliceState::Computing {
+            slice,
+            at_step: self.trainer.step(),
+            min_eigenvalue,
+        };
+        self.slice_version += 1;
+    }
+
+    /// Advances the app by one animation frame, spending at most about `budget_ms`.
+    pub fn tick(&mut self, budget_ms: f64) {
+        let start = now_ms();
+        if self.running {
+            let mut left = self.settings.speed as u64;
+            while left > 0 && now_ms() - start < budget_ms {
+                let chunk = left.min(5);
+                left -= chunk;
+                if self.trainer.run(chunk).is_some() {
+                    self.running = false;
+                    self.request_slice();
+                    break;
+                }
+            }
+        } else {
+            self.advance_slice(start, budget_ms);
+        }
+    }
+
+    fn advance_slice(&mut self, start: f64, budget_ms: f64) {
+        let SliceState::Computing { slice, .. } = &mut self.slice else {
+            return;
+        };
+        let task = self.trainer.task().clone();
+        let objective = Objective {
+            task: &task,
+            shape: self.trainer.shape,
+            activation: task.config.activation,
+        };
+        loop {
+            if slice.compute_rows(&objective, 1) {
+                break;
+            }
+            if now_ms() - start >= budget_ms {
+                return;
+            }
+        }
+        self.finish_slice();
+    }
+
+    fn finish_slice(&mut self) {
+        let SliceState::Computing {
+            slice,
+            at_step,
+            min_eigenvalue,
+        } = std::mem::replace(&mut self.slice, SliceState::Idle)
+        else {
+            return;
+        };
+        let r = slice.resolution;
+        let logs: Vec<f64> = slice
+            .values
+            .iter()
+            .map(|&v| if v > 0.0 { v.log10() } else { f64::NAN })
+            .collect();
+        let contours = match slice.positive_range() {
+            Some((lo, hi)) => even_levels(lo.log10(), hi.log10(), CONTOUR_LEVELS)
+                .into_iter()
+                .flat_map(|level| contour_segments(&logs, r, r, level))
+                .collect(),
+            None => Vec::new(),
+        };
+        let path = self
+            .trainer
+            .trajectory
+            .values
+            .iter()
+            .map(|p| slice.plane.project(p))
+            .collect();
+        self.slice = SliceState::Ready(Box::new(FinishedSlice {
+            slice,
+            contours,
+            path,
+            at_step,
+            min_eigenvalue,
+        }));
+        self.previous_slice = None;
+        self.slice_version += 1;
+    }
+
+    /// The slice to draw: the finished one, or the previous one while computing.
+    pub fn visible_slice(&self) -> Option<&FinishedSlice> {
+        match &self.slice {
+            SliceState::Ready(done) => Some(done),
+            _ => self.previous_slice.as_deref(),
+        }
+    }
+
+    /// Progress of a slice being computed, if one is.
+    pub fn slice_progress(&self) -> Option<f64> {
+        match &self.slice {
+            SliceState::Computing { slice, .. } => Some(slice.progress()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Canvas sizing for crisp drawing on HiDPI screens, and RGBA buffers turned into images.
+
+use crate::web::dom;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Sizes the canvas's backing store to its CSS box times the device pixel ratio and returns the
+/// ratio (the factor to scale fonts and line widths by). Returns `None` for a hidden canvas.
+pub fn fit_to_css_size(canvas: &HtmlCanvasElement) -> Option<f64> {
+    let ratio = dom::window().device_pixel_ratio().clamp(1.0, 4.0);
+    let rect = canvas.get_bounding_client_rect();
+    if rect.width() < 2.0 || rect.height() < 2.0 {
+        return None;
+    }
+    let w = (rect.width() * ratio).round() as u32;
+    let h = (rect.height() * ratio).round() as u32;
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    Some(ratio)
+}
+
+/// The 2-D context of a canvas.
+pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// An off-screen canvas of `width x height` pixels holding the RGBA buffer `rgba`
+/// (put with `putImageData`, ready to be scaled onto a plot with `drawImage`).
+pub fn image_canvas(rgba: &[u8], width: u32, height: u32) -> Option<HtmlCanvasElement> {
+    let canvas = dom::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<HtmlCanvasElement>()
+        .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height).ok()?;
+    context(&canvas)?.put_image_data(&image, 0.0, 0.0).ok()?;
+    Some(canvas)
+}
+
+/// CSS font string at `px` CSS pixels scaled by `ratio`.
+pub fn font_px(px: f64, ratio: f64) -> f64 {
+    (px * ratio).round()
+}

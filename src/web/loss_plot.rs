@@ -1,0 +1,83 @@
+//! The training-loss curve on a log scale, with the success threshold.
+
+use crate::web::canvas::{fit_to_css_size, font_px};
+use crate::web::style::{sci, BLUE, GRID, INK, LABEL_PX, TITLE_PX, VERMILLION};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+/// Draws the loss curve `(steps, losses)` and the threshold line.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    steps: &[u64],
+    losses: &[f64],
+    threshold: f64,
+) -> Result<(), String> {
+    let Some(ratio) = fit_to_css_size(canvas) else {
+        return Ok(());
+    };
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let points: Vec<(f64, f64)> = steps
+        .iter()
+        .zip(losses)
+        .filter(|(_, l)| l.is_finite() && **l > 0.0)
+        .map(|(&s, &l)| (s as f64, l))
+        .collect();
+    let (mut lo, mut hi) = points
+        .iter()
+        .fold((threshold, threshold), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    lo /= 3.0;
+    hi *= 3.0;
+    let max_step = points.last().map(|p| p.0).unwrap_or(0.0).max(10.0);
+    let label = ("sans-serif", font_px(LABEL_PX, ratio)).into_font().color(&INK);
+    let title = ("sans-serif", font_px(TITLE_PX, ratio)).into_font().color(&INK);
+    let mut chart = ChartBuilder::on(&root)
+        .margin((10.0 * ratio) as i32)
+        .x_label_area_size((34.0 * ratio) as i32)
+        .y_label_area_size((58.0 * ratio) as i32)
+        .build_cartesian_2d(0.0..max_step, (lo..hi).log_scale())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("optimiser step")
+        .y_desc("training loss (MSE)")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| sci(*v))
+        .x_labels(6)
+        .y_labels(8)
+        .label_style(label.clone())
+        .axis_desc_style(title)
+        .light_line_style(WHITE)
+        .bold_line_style(GRID.stroke_width(ratio as u32))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, threshold), (max_step, threshold)],
+            VERMILLION.stroke_width((1.5 * ratio) as u32),
+        ))
+        .map_err(|e| e.to_string())?
+        .label(format!("success threshold {}", sci(threshold)))
+        .legend(move |(x, y)| {
+            PathElement::new([(x, y), (x + 18, y)], VERMILLION.stroke_width(2))
+        });
+    chart
+        .draw_series(LineSeries::new(
+            points,
+            BLUE.stroke_width((2.0 * ratio) as u32),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("training loss")
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(label)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

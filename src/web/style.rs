@@ -1,0 +1,37 @@
+//! Colours and text sizes shared by the plots (Okabe–Ito palette: colour-blind safe).
+
+use plotters::style::RGBColor;
+
+/// Okabe–Ito blue: the student and the training loss.
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+/// Okabe–Ito vermillion: thresholds and warnings.
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+/// Near-black for the teacher and text.
+pub const INK: RGBColor = RGBColor(34, 34, 34);
+/// Light grey for grid lines.
+pub const GRID: RGBColor = RGBColor(228, 228, 228);
+/// Medium grey for data points.
+pub const POINTS: RGBColor = RGBColor(150, 150, 150);
+
+/// Tick label size in CSS pixels.
+pub const LABEL_PX: f64 = 12.0;
+/// Axis title size in CSS pixels.
+pub const TITLE_PX: f64 = 13.0;
+
+/// Formats a positive number as `1e-5`, `3e-2` for log axes.
+pub fn sci(v: f64) -> String {
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    let mut e = v.log10().floor();
+    let mut m = v / 10f64.powf(e);
+    if m >= 9.5 {
+        e += 1.0;
+        m /= 10.0;
+    }
+    if (m - 1.0).abs() < 0.05 {
+        format!("1e{}", e as i32)
+    } else {
+        format!("{:.0}e{}", m, e as i32)
+    }
+}

@@ -1,0 +1,169 @@
+//! Renders the app state into the page: status line, buttons, body data attributes and the
+//! three plots, each redrawn only when its content changed (and at most every few frames).
+
+use crate::web::app::{App, SliceState};
+use crate::web::dom::{self, now_ms};
+use crate::web::{fit_plot, loss_plot, slice_plot};
+use web_sys::HtmlCanvasElement;
+
+/// Minimum milliseconds between redraws of each plot while training runs.
+const LOSS_INTERVAL_MS: f64 = 60.0;
+const FIT_INTERVAL_MS: f64 = 150.0;
+const SLICE_INTERVAL_MS: f64 = 120.0;
+
+/// What was drawn last, to skip redundant redraws.
+#[derive(Default)]
+pub struct View {
+    loss_step: Option<u64>,
+    fit_step: Option<u64>,
+    slice_key: Option<(u64, u64)>,
+    last_loss_ms: f64,
+    last_fit_ms: f64,
+    last_slice_ms: f64,
+    status: String,
+}
+
+impl View {
+    /// Forces every plot to redraw (after a resize or a reset).
+    pub fn invalidate(&mut self) {
+        *self = View::default();
+    }
+
+    /// Brings the page up to date with `app`.
+    pub fn render(&mut self, app: &App) {
+        let t = &app.trainer;
+        let step = t.step();
+        let now = now_ms();
+        let idle = !app.running;
+        dom::set_body_data("step", &step.to_string());
+        dom::set_body_data("loss", &format!("{:e}", t.loss()));
+        dom::set_body_data("loss-initial", &format!("{:e}", t.initial_loss()));
+        dom::set_body_data("running", if app.running { "1" } else { "0" });
+        let slice_state = match app.slice {
+            SliceState::Ready(_) => "ready",
+            SliceState::Computing { .. } => "computing",
+            SliceState::Idle => "idle",
+        };
+        dom::set_body_data("slice", slice_state);
+        self.render_status(app);
+        if self.loss_step != Some(step) && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS) {
+            if let Some(c) = dom::by_id::<HtmlCanvasElement>("loss-canvas") {
+                report(loss_plot::draw(
+                    &c,
+                    &t.history.steps,
+                    &t.history.values,
+                    app.settings.threshold,
+                ));
+            }
+            self.loss_step = Some(step);
+            self.last_loss_ms = now;
+        }
+        if self.fit_step != Some(step) && (idle || now - self.last_fit_ms > FIT_INTERVAL_MS) {
+            if let Some(c) = dom::by_id::<HtmlCanvasElement>("fit-canvas") {
+                report(fit_plot::draw(&c, t.task(), t.network()));
+            }
+            self.fit_step = Some(step);
+            self.last_fit_ms = now;
+        }
+        let key = (app.slice_version, step);
+        if self.slice_key != Some(key) && (idle || now - self.last_slice_ms > SLICE_INTERVAL_MS) {
+            if let (Some(c), Some(done)) = (
+                dom::by_id::<HtmlCanvasElement>("slice-canvas"),
+                app.visible_slice(),
+            ) {
+                let current = done.slice.plane.project(t.params());
+                report(slice_plot::draw(&c, done, current));
+                self.slice_key = Some(key);
+                self.last_slice_ms = now;
+            }
+        }
+        self.render_slice_caption(app);
+    }
+
+    fn render_status(&mut self, app: &App) {
+        let t = &app.trainer;
+        let threshold = app.settings.threshold;
+        let outcome = if let Some(reason) = t.stopped().filter(|r| r.is_divergence()) {
+            format!("Stopped: {reason}.")
+        } else if t.loss() < threshold {
+            format!("Success: the loss is below the threshold {threshold:e}.")
+        } else if t.stopped().is_some() {
+            format!(
+                "Stopped at the step limit above the threshold {threshold:e}: \
+                 a bad minimum or a plateau."
+            )
+        } else {
+            format!("Success means a loss below {threshold:e}.")
+        };
+        let status = format!(
+            "step {} · loss {:.3e} · gradient norm {:.2e} · {} parameters. {}",
+            t.step(),
+            t.loss(),
+            t.gradient_norm(),
+            t.shape.num_params(),
+            outcome
+        );
+        if status != self.status {
+            dom::set_text("status", &status);
+            if let Some(el) = dom::document().get_element_by_id("status") {
+                let diverged = t.stopped().is_some_and(|r| r.is_divergence());
+                let _ = el.set_attribute("data-kind", if diverged { "error" } else { "info" });
+            }
+            self.status = status;
+        }
+        let play = if app.running { "⏸ Pause" } else { "▶ Train" };
+        if let Some(b) = dom::document().get_element_by_id("play") {
+            if b.text_content().as_deref() != Some(play) {
+                b.set_text_content(Some(play));
+                let _ = b.set_attribute("aria-pressed", if app.running { "true" } else { "false" });
+            }
+            let finished = t.stopped().is_some();
+            let _ = if finished {
+                b.set_attribute("disabled", "")
+            } else {
+                b.remove_attribute("disabled")
+            };
+        }
+    }
+
+    fn render_slice_caption(&self, app: &App) {
+        let progress = app.slice_progress();
+        if let Some(bar) = dom::document().get_element_by_id("slice-progress") {
+            dom::set_hidden(&bar, progress.is_none());
+            let _ = bar.set_attribute("value", &format!("{:.3}", progress.unwrap_or(0.0)));
+        }
+        let caption = match (&app.slice, app.visible_slice()) {
+            (SliceState::Computing { slice, .. }, _) => format!(
+                "Computing a {r}×{r} slice… {:.0}%",
+                100.0 * slice.progress(),
+                r = slice.resolution
+            ),
+            (_, Some(done)) => {
+                let mut s = format!(
+                    "Slice through the point at step {} ({r}×{r} grid). ",
+                    done.at_step,
+                    r = done.slice.resolution
+                );
+                if let Some(l) = done.min_eigenvalue {
+                    s.push_str(&format!("Smallest Hessian eigenvalue {l:.2e}. "));
+                }
+                if app.running {
+                    s.push_str("Training: the point moves; the slice refreshes when you pause.");
+                } else {
+                    s.push_str("White line: the trajectory; orange dot: the current point.");
+                }
+                s
+            }
+            _ => String::new(),
+        };
+        let note = app.slice_note.clone().unwrap_or_default();
+        dom::set_text("slice-caption", &format!("{note} {caption}").trim().to_string());
+    }
+}
+
+/// Logs a drawing error to the console (a failed plot must not stop the page).
+fn report(result: Result<(), String>) {
+    if let Err(e) = result {
+        web_sys::console::warn_1(&format!("plot not drawn: {e}").into());
+    }
+}
