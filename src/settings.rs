@@ -154,7 +154,12 @@ pub const PROPERTIES: &[Property] = &[
     int_prop!("teacher", "Teacher width k", teacher_width, 1, 16),
     int_prop!("dim", "Input dimension d", input_dim, 1, 8),
     int_prop!("samples", "Training inputs N", samples, 32, 2048),
-    choice_prop!("act", "Activation", activation, &["tanh", "relu", "softplus", "erf"]),
+    choice_prop!(
+        "act",
+        "Activation",
+        activation,
+        &["tanh", "relu", "softplus", "erf"]
+    ),
     choice_prop!("opt", "Optimiser", optimizer, &["adam", "gd", "momentum"]),
     float_prop!("lr", "Learning rate", learning_rate, 1e-5, 2.0),
     int_prop!("seed", "Student seed", seed, 0, MAX_SEED),
@@ -443,11 +448,13 @@ mod tests {
 
     #[test]
     fn a_changed_setting_survives_the_url() {
-        let mut s = Settings::default();
-        s.width = 17;
-        s.learning_rate = 0.0031;
-        s.activation = "erf".into();
-        s.seed = 123_456;
+        let s = Settings {
+            width: 17,
+            learning_rate: 0.0031,
+            activation: "erf".into(),
+            seed: 123_456,
+            ..Settings::default()
+        };
         let (back, notices) = Settings::from_hash(&s.to_hash());
         assert!(notices.is_empty());
         assert_eq!(back, s);

@@ -39,13 +39,13 @@ fn assert_decreases_like_a_real_run(t: &Trainer) {
         })
         .collect();
     for pair in medians.windows(2) {
-        assert!(
-            pair[1] <= 1.5 * pair[0],
-            "window medians rose: {medians:?}"
-        );
+        assert!(pair[1] <= 1.5 * pair[0], "window medians rose: {medians:?}");
     }
     let last = medians[medians.len() - 1];
-    assert!(last < 1e-4 * first, "fell only from {first:.3e} to {last:.3e}");
+    assert!(
+        last < 1e-4 * first,
+        "fell only from {first:.3e} to {last:.3e}"
+    );
 }
 
 #[test]
@@ -75,6 +75,10 @@ fn a_known_bad_seed_ends_in_a_bad_minimum_far_above_the_threshold() {
 fn narrower_than_the_teacher_never_succeeds() {
     for seed in 1..=3 {
         let t = run(3, seed);
-        assert!(t.loss() > 100.0 * THRESHOLD, "seed {seed}: {:.3e}", t.loss());
+        assert!(
+            t.loss() > 100.0 * THRESHOLD,
+            "seed {seed}: {:.3e}",
+            t.loss()
+        );
     }
 }

@@ -106,11 +106,7 @@ impl Activation {
                 let g = TWO_OVER_SQRT_PI * libm::exp(-z * z);
                 (libm::erf(z), g, -2.0 * z * g)
             }
-            _ => (
-                self.value(z),
-                self.derivative(z),
-                self.second_derivative(z),
-            ),
+            _ => (self.value(z), self.derivative(z), self.second_derivative(z)),
         }
     }
 }

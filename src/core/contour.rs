@@ -76,7 +76,11 @@ mod tests {
             })
             .collect();
         let segs = contour_segments(&values, n, n, 10.0);
-        assert!(segs.len() > 40, "a closed curve of many segments: {}", segs.len());
+        assert!(
+            segs.len() > 40,
+            "a closed curve of many segments: {}",
+            segs.len()
+        );
         for ((x0, y0), (x1, y1)) in segs {
             for (x, y) in [(x0, y0), (x1, y1)] {
                 let radius = ((x - centre).powi(2) + (y - centre).powi(2)).sqrt();

@@ -158,7 +158,11 @@ mod tests {
         let net = Network::student_init(s, Activation::Tanh, &mut rng);
         assert!(net.params[s.biases()].iter().all(|&b| b == 0.0));
         assert_eq!(net.params[s.output_bias()], 0.0);
-        let var_a: f64 = net.params[s.output_weights()].iter().map(|a| a * a).sum::<f64>() / 400.0;
+        let var_a: f64 = net.params[s.output_weights()]
+            .iter()
+            .map(|a| a * a)
+            .sum::<f64>()
+            / 400.0;
         // E[a^2] = 1/400 = 0.0025; 400 draws give a relative standard error of 7%.
         assert!((var_a - 0.0025).abs() < 0.0008, "var_a {var_a}");
     }

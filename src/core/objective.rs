@@ -36,7 +36,10 @@ impl<'a> Objective<'a> {
 
     /// The loss at `params`.
     pub fn loss(&self, params: &[f64]) -> f64 {
-        let Shape { input_dim: d, width } = self.shape;
+        let Shape {
+            input_dim: d,
+            width,
+        } = self.shape;
         let (w, rest) = params.split_at(width * d);
         let (b, rest) = rest.split_at(width);
         let (a, c) = rest.split_at(width);
@@ -58,7 +61,10 @@ impl<'a> Objective<'a> {
 
     /// The loss at `params`; writes its gradient into `grad` (of length `num_params`).
     pub fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
-        let Shape { input_dim: d, width } = self.shape;
+        let Shape {
+            input_dim: d,
+            width,
+        } = self.shape;
         let shape = self.shape;
         grad.iter_mut().for_each(|g| *g = 0.0);
         let (w, rest) = params.split_at(width * d);
@@ -105,7 +111,10 @@ impl<'a> Objective<'a> {
     /// The exact Hessian at `params`:
     /// `(2/N) sum_i [ J_i J_i^T + r_i d^2 f_i ]`, with `J` the Jacobian of the outputs.
     pub fn hessian(&self, params: &[f64]) -> Array2<f64> {
-        let Shape { input_dim: d, width } = self.shape;
+        let Shape {
+            input_dim: d,
+            width,
+        } = self.shape;
         let shape = self.shape;
         let p = shape.num_params();
         let n = self.task.len();
@@ -235,13 +244,12 @@ mod tests {
                 let mut grad = vec![0.0; params.len()];
                 let loss = obj.loss_and_gradient(&params, &mut grad);
                 assert_eq!(loss, obj.loss(&params), "{act}: loss paths agree");
-                for i in 0..params.len() {
+                for (i, g) in grad.iter().enumerate() {
                     let fd = central_difference(|p| obj.loss(p), &params, i, 1e-6);
                     let tol = 1e-7 * (1.0 + fd.abs());
                     assert!(
-                        (fd - grad[i]).abs() < tol,
-                        "{act} n={n} d={d} param {i}: analytic {} vs fd {fd}",
-                        grad[i]
+                        (fd - g).abs() < tol,
+                        "{act} n={n} d={d} param {i}: analytic {g} vs fd {fd}"
                     );
                 }
             }

@@ -160,7 +160,10 @@ mod tests {
         let mut x = vec![1.0, -3.0];
         let mut opt = Optimizer::new(OptimizerConfig::adam(0.1), 2);
         opt.step(&mut x, &[2.0, -0.5]);
-        assert!((x[0] - 0.9).abs() < 1e-7 && (x[1] + 2.9).abs() < 1e-7, "{x:?}");
+        assert!(
+            (x[0] - 0.9).abs() < 1e-7 && (x[1] + 2.9).abs() < 1e-7,
+            "{x:?}"
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ impl Plane {
     /// `u` and `v` need not be orthogonal). A point in the plane projects to its own coordinates.
     pub fn project(&self, p: &[f64]) -> (f64, f64) {
         let diff: Vec<f64> = p.iter().zip(&self.centre).map(|(x, c)| x - c).collect();
-        let (uu, uv, vv) = (dot(&self.u, &self.u), dot(&self.u, &self.v), dot(&self.v, &self.v));
+        let (uu, uv, vv) = (
+            dot(&self.u, &self.u),
+            dot(&self.u, &self.v),
+            dot(&self.v, &self.v),
+        );
         let (du, dv) = (dot(&diff, &self.u), dot(&diff, &self.v));
         let det = uu * vv - uv * uv;
         if det.abs() <= 1e-300 {
@@ -137,10 +141,7 @@ impl Plane {
             }
             let n = norm(&dir);
             dir.iter_mut().for_each(|x| *x /= n);
-            let reach = diffs
-                .iter()
-                .map(|d| dot(d, &dir).abs())
-                .fold(0.0, f64::max);
+            let reach = diffs.iter().map(|d| dot(d, &dir).abs()).fold(0.0, f64::max);
             dir.iter_mut().for_each(|x| *x *= 1.25 * reach);
             dirs.push(dir);
             explained.push(100.0 * value / total);
@@ -174,8 +175,16 @@ impl Plane {
             centre: centre.to_vec(),
             u: scaled(i),
             v: scaled(j),
-            u_label: format!("Hessian eigenvector {} (λ = {:.2e})", i + 1, spectrum.values[i]),
-            v_label: format!("Hessian eigenvector {} (λ = {:.2e})", j + 1, spectrum.values[j]),
+            u_label: format!(
+                "Hessian eigenvector {} (λ = {:.2e})",
+                i + 1,
+                spectrum.values[i]
+            ),
+            v_label: format!(
+                "Hessian eigenvector {} (λ = {:.2e})",
+                j + 1,
+                spectrum.values[j]
+            ),
         };
         (plane, spectrum)
     }
@@ -213,7 +222,11 @@ fn filter_normalised_direction(
     }
     blocks.push(out_block);
     for block in blocks {
-        let target = block.iter().map(|&i| centre[i] * centre[i]).sum::<f64>().sqrt();
+        let target = block
+            .iter()
+            .map(|&i| centre[i] * centre[i])
+            .sum::<f64>()
+            .sqrt();
         let have = block.iter().map(|&i| dir[i] * dir[i]).sum::<f64>().sqrt();
         let factor = if have > 0.0 { target / have } else { 0.0 };
         for i in block {
@@ -231,18 +244,25 @@ mod tests {
     #[test]
     fn points_in_the_plane_project_exactly() {
         let shape = Shape::new(2, 3);
-        let centre: Vec<f64> = (0..shape.num_params()).map(|i| (i as f64 * 0.37).sin()).collect();
+        let centre: Vec<f64> = (0..shape.num_params())
+            .map(|i| (i as f64 * 0.37).sin())
+            .collect();
         let plane = Plane::random(shape, &centre, 9, true);
         for &(a, b) in &[(0.0, 0.0), (0.3, -0.7), (-1.0, 1.0), (0.125, 0.5)] {
             let (pa, pb) = plane.project(&plane.point(a, b));
-            assert!((pa - a).abs() < 1e-12 && (pb - b).abs() < 1e-12, "({a},{b}) -> ({pa},{pb})");
+            assert!(
+                (pa - a).abs() < 1e-12 && (pb - b).abs() < 1e-12,
+                "({a},{b}) -> ({pa},{pb})"
+            );
         }
     }
 
     #[test]
     fn filter_normalisation_matches_each_neuron_norm() {
         let shape = Shape::new(2, 4);
-        let centre: Vec<f64> = (0..shape.num_params()).map(|i| 0.1 + (i as f64).cos()).collect();
+        let centre: Vec<f64> = (0..shape.num_params())
+            .map(|i| 0.1 + (i as f64).cos())
+            .collect();
         for include_biases in [false, true] {
             let plane = Plane::random(shape, &centre, 3, include_biases);
             for j in 0..shape.width {
@@ -279,9 +299,17 @@ mod tests {
         for p in &path {
             let (a, b) = plane.project(p);
             let back = plane.point(a, b);
-            let err: f64 = back.iter().zip(p).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt();
+            let err: f64 = back
+                .iter()
+                .zip(p)
+                .map(|(x, y)| (x - y).powi(2))
+                .sum::<f64>()
+                .sqrt();
             assert!(err < 1e-9, "residual {err}");
-            assert!(a.abs() <= 0.81 && b.abs() <= 0.81, "path fits the frame: {a} {b}");
+            assert!(
+                a.abs() <= 0.81 && b.abs() <= 0.81,
+                "path fits the frame: {a} {b}"
+            );
         }
         assert!(plane.u_label.starts_with("PC1"));
     }
@@ -298,7 +326,9 @@ mod tests {
             ..TaskConfig::default()
         });
         let obj = Objective::new(&task, 3);
-        let centre: Vec<f64> = (0..obj.num_params()).map(|i| (i as f64 * 0.9).sin()).collect();
+        let centre: Vec<f64> = (0..obj.num_params())
+            .map(|i| (i as f64 * 0.9).sin())
+            .collect();
         let (plane, spectrum) = Plane::hessian(&obj, &centre, 0, 1);
         let hess = obj.hessian(&centre);
         let u = ndarray::Array1::from(plane.u.clone());

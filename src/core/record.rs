@@ -25,7 +25,7 @@ impl<T> Record<T> {
 
     /// Offers the value at `step`; it is kept if `step` is a multiple of the current stride.
     pub fn offer(&mut self, step: u64, value: impl FnOnce() -> T) {
-        if step % self.stride != 0 {
+        if !step.is_multiple_of(self.stride) {
             return;
         }
         self.steps.push(step);
@@ -33,9 +33,9 @@ impl<T> Record<T> {
         if self.steps.len() > self.capacity {
             self.stride *= 2;
             let stride = self.stride;
-            let mut keep = self.steps.iter().map(|s| s % stride == 0);
+            let mut keep = self.steps.iter().map(|s| s.is_multiple_of(stride));
             self.values.retain(|_| keep.next().unwrap_or(false));
-            self.steps.retain(|s| s % stride == 0);
+            self.steps.retain(|s| s.is_multiple_of(stride));
         }
     }
 
@@ -69,7 +69,7 @@ mod tests {
         assert_eq!(r.steps[0], 0);
         for (s, v) in r.steps.iter().zip(&r.values) {
             assert_eq!(*v, s * 10);
-            assert_eq!(s % r.stride(), 0);
+            assert!(s.is_multiple_of(r.stride()));
         }
         assert!(r.steps.windows(2).all(|w| w[1] - w[0] == r.stride()));
     }

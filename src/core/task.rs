@@ -71,13 +71,19 @@ impl Task {
             *p = z.signum() * (MIN_TEACHER_OUTPUT_WEIGHT + z.abs());
         }
         let mut rng = SeededRng::new(config.seed, Stream::Inputs);
-        let inputs = Array2::from_shape_simple_fn((config.samples, config.input_dim), || {
-            rng.normal()
-        });
+        let inputs =
+            Array2::from_shape_simple_fn((config.samples, config.input_dim), || rng.normal());
         let raw: Vec<f64> = inputs
             .rows()
             .into_iter()
-            .map(|x| output(shape, config.activation, &teacher, x.as_slice().unwrap_or(&[])))
+            .map(|x| {
+                output(
+                    shape,
+                    config.activation,
+                    &teacher,
+                    x.as_slice().unwrap_or(&[]),
+                )
+            })
             .collect();
         let n = raw.len().max(1) as f64;
         let target_mean = raw.iter().sum::<f64>() / n;
@@ -102,7 +108,12 @@ impl Task {
 
     /// The standardised teacher output at any input `x` (what a perfect student predicts).
     pub fn teacher_output(&self, x: &[f64]) -> f64 {
-        let raw = output(self.teacher_shape(), self.config.activation, &self.teacher, x);
+        let raw = output(
+            self.teacher_shape(),
+            self.config.activation,
+            &self.teacher,
+            x,
+        );
         (raw - self.target_mean) / self.target_std
     }
 

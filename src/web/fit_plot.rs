@@ -41,14 +41,23 @@ pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Resul
         Vec::new()
     };
     let finite = |v: &f64| v.is_finite();
-    let ys = teacher.iter().chain(&learned).chain(&data).map(|p| p.1).filter(finite);
+    let ys = teacher
+        .iter()
+        .chain(&learned)
+        .chain(&data)
+        .map(|p| p.1)
+        .filter(finite);
     let (lo, hi) = ys.fold((-1.0f64, 1.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
     let pad = 0.08 * (hi - lo);
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let label = ("sans-serif", font_px(LABEL_PX, ratio)).into_font().color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio)).into_font().color(&INK);
+    let label = ("sans-serif", font_px(LABEL_PX, ratio))
+        .into_font()
+        .color(&INK);
+    let title = ("sans-serif", font_px(TITLE_PX, ratio))
+        .into_font()
+        .color(&INK);
     let x_desc = match d {
         1 => "input x".to_string(),
         2 => "input x₁ (with x₂ = 0)".to_string(),
@@ -79,13 +88,19 @@ pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Resul
             .legend(move |(x, y)| Circle::new((x + 9, y), 3, POINTS.filled()));
     }
     chart
-        .draw_series(LineSeries::new(teacher, INK.stroke_width((2.0 * ratio) as u32)))
+        .draw_series(LineSeries::new(
+            teacher,
+            INK.stroke_width((2.0 * ratio) as u32),
+        ))
         .map_err(|e| e.to_string())?
         .label("teacher")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], INK.stroke_width(3)));
     let learned: Vec<(f64, f64)> = learned.into_iter().filter(|p| p.1.is_finite()).collect();
     chart
-        .draw_series(LineSeries::new(learned, BLUE.stroke_width((2.5 * ratio) as u32)))
+        .draw_series(LineSeries::new(
+            learned,
+            BLUE.stroke_width((2.5 * ratio) as u32),
+        ))
         .map_err(|e| e.to_string())?
         .label("student")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));

@@ -25,14 +25,18 @@ pub fn draw(
         .filter(|(_, l)| l.is_finite() && **l > 0.0)
         .map(|(&s, &l)| (s as f64, l))
         .collect();
-    let (mut lo, mut hi) = points
-        .iter()
-        .fold((threshold, threshold), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (mut lo, mut hi) = points.iter().fold((threshold, threshold), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     lo /= 3.0;
     hi *= 3.0;
     let max_step = points.last().map(|p| p.0).unwrap_or(0.0).max(10.0);
-    let label = ("sans-serif", font_px(LABEL_PX, ratio)).into_font().color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio)).into_font().color(&INK);
+    let label = ("sans-serif", font_px(LABEL_PX, ratio))
+        .into_font()
+        .color(&INK);
+    let title = ("sans-serif", font_px(TITLE_PX, ratio))
+        .into_font()
+        .color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * ratio) as i32)
         .x_label_area_size((34.0 * ratio) as i32)
@@ -60,9 +64,7 @@ pub fn draw(
         ))
         .map_err(|e| e.to_string())?
         .label(format!("success threshold {}", sci(threshold)))
-        .legend(move |(x, y)| {
-            PathElement::new([(x, y), (x + 18, y)], VERMILLION.stroke_width(2))
-        });
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], VERMILLION.stroke_width(2)));
     chart
         .draw_series(LineSeries::new(
             points,

@@ -84,7 +84,11 @@ fn on_setting_changed(key: &'static str) {
     VIEW.with(|v| v.borrow_mut().invalidate());
 }
 
-fn listen(target: &web_sys::EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    handler: impl FnMut(web_sys::Event) + 'static,
+) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     closure.forget();
@@ -138,7 +142,12 @@ fn wire_keyboard() {
         let in_control = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "BUTTON" | "TEXTAREA"))
+            .map(|e| {
+                matches!(
+                    e.tag_name().as_str(),
+                    "INPUT" | "SELECT" | "BUTTON" | "TEXTAREA"
+                )
+            })
             .unwrap_or(false);
         if in_control {
             return;
@@ -159,7 +168,9 @@ fn wire_keyboard() {
 
 fn wire_window() {
     let window = dom::window();
-    listen(&window, "resize", |_| VIEW.with(|v| v.borrow_mut().invalidate()));
+    listen(&window, "resize", |_| {
+        VIEW.with(|v| v.borrow_mut().invalidate())
+    });
     // A hash typed or pasted by the visitor replaces the run.
     listen(&window, "hashchange", |_| {
         let hash = dom::window().location().hash().unwrap_or_default();

@@ -33,8 +33,12 @@ pub fn draw(
     let (w, _) = root.dim_in_pixel();
     let bar_width = (92.0 * ratio) as u32;
     let (main, bar) = root.split_horizontally(w.saturating_sub(bar_width));
-    let label = ("sans-serif", font_px(LABEL_PX, ratio)).into_font().color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio)).into_font().color(&INK);
+    let label = ("sans-serif", font_px(LABEL_PX, ratio))
+        .into_font()
+        .color(&INK);
+    let title = ("sans-serif", font_px(TITLE_PX, ratio))
+        .into_font()
+        .color(&INK);
     // Grid point i sits at the centre of heatmap pixel i: widen the axes by half a cell.
     let half = slice.extent / (r - 1) as f64;
     let range = (-slice.extent - half)..(slice.extent + half);
@@ -56,8 +60,12 @@ pub fn draw(
         .draw()
         .map_err(|e| e.to_string())?;
     let (px, py) = chart.plotting_area().get_pixel_range();
-    let image = image_canvas(&heatmap_rgba(&slice.values, r, r, &scale), r as u32, r as u32)
-        .ok_or("could not make the heatmap image")?;
+    let image = image_canvas(
+        &heatmap_rgba(&slice.values, r, r, &scale),
+        r as u32,
+        r as u32,
+    )
+    .ok_or("could not make the heatmap image")?;
     ctx.set_image_smoothing_enabled(r < 101);
     ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
         &image,
@@ -71,9 +79,11 @@ pub fn draw(
     let to_plane = |(c, row): (f64, f64)| (slice_coord(slice, c), slice_coord(slice, row));
     let contour_style = WHITE.mix(0.55).stroke_width(ratio.max(1.0) as u32);
     chart
-        .draw_series(done.contours.iter().map(|&(a, b)| {
-            PathElement::new(vec![to_plane(a), to_plane(b)], contour_style)
-        }))
+        .draw_series(
+            done.contours
+                .iter()
+                .map(|&(a, b)| PathElement::new(vec![to_plane(a), to_plane(b)], contour_style)),
+        )
         .map_err(|e| e.to_string())?;
     // The trajectory: a black casing under a white line, only where it lies inside the frame.
     let inside = |p: &(f64, f64)| p.0.abs() <= slice.extent && p.1.abs() <= slice.extent;
@@ -91,17 +101,31 @@ pub fn draw(
         let s = (4.0 * ratio) as i32;
         ctx.set_fill_style_str("#ffffff");
         let (sx, sy) = chart.backend_coord(start);
-        ctx.fill_rect((sx - s) as f64, (sy - s) as f64, 2.0 * s as f64, 2.0 * s as f64);
+        ctx.fill_rect(
+            (sx - s) as f64,
+            (sy - s) as f64,
+            2.0 * s as f64,
+            2.0 * s as f64,
+        );
         ctx.set_stroke_style_str("#000000");
         ctx.set_line_width(1.5 * ratio);
-        ctx.stroke_rect((sx - s) as f64, (sy - s) as f64, 2.0 * s as f64, 2.0 * s as f64);
+        ctx.stroke_rect(
+            (sx - s) as f64,
+            (sy - s) as f64,
+            2.0 * s as f64,
+            2.0 * s as f64,
+        );
     }
     if inside(&current) {
         let rad = (6.0 * ratio) as i32;
         chart
             .draw_series([
                 Circle::new(current, rad, BLACK.filled()),
-                Circle::new(current, rad - (2.0 * ratio) as i32, RGBColor(230, 159, 0).filled()),
+                Circle::new(
+                    current,
+                    rad - (2.0 * ratio) as i32,
+                    RGBColor(230, 159, 0).filled(),
+                ),
             ])
             .map_err(|e| e.to_string())?;
     }

@@ -111,7 +111,11 @@ impl View {
             }
             self.status = status;
         }
-        let play = if app.running { "⏸ Pause" } else { "▶ Train" };
+        let play = if app.running {
+            "⏸ Pause"
+        } else {
+            "▶ Train"
+        };
         if let Some(b) = dom::document().get_element_by_id("play") {
             if b.text_content().as_deref() != Some(play) {
                 b.set_text_content(Some(play));
@@ -157,7 +161,7 @@ impl View {
             _ => String::new(),
         };
         let note = app.slice_note.clone().unwrap_or_default();
-        dom::set_text("slice-caption", &format!("{note} {caption}").trim().to_string());
+        dom::set_text("slice-caption", format!("{note} {caption}").trim());
     }
 }
 

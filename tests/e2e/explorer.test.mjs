@@ -39,7 +39,7 @@ const SLIDE = { width: 960, height: 540 };
 // The page contract: every control and element the explorer provides.
 const CONTROL_IDS = [
   'width', 'teacher', 'dim', 'samples', 'act', 'opt', 'lr', 'seed', 'tseed',
-  'speed', 'steps', 'plane', 'res', 'extent',
+  'speed', 'steps', 'thr', 'plane', 'res', 'extent',
 ];
 const SELECT_IDS = ['act', 'opt', 'plane'];
 const BUTTON_IDS = ['play', 'step', 'reset', 'refresh-slice'];
