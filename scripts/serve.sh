@@ -2,7 +2,7 @@
 # Builds the Escape Dimensions Explorer and serves it on this machine, rebuilding and
 # reloading the page when www/, src/ or Cargo.toml change (see Trunk.toml [watch]).
 #
-# Usage: scripts/serve.sh [extra trunk serve options, e.g. --release]
+# Usage: scripts/serve.sh [extra trunk serve options]
 # Environment:
 #   PORT   port to listen on (default 8080); the address is always 127.0.0.1
 set -euo pipefail
@@ -23,4 +23,5 @@ bash scripts/setup.sh --no-browser
 URL="http://127.0.0.1:${PORT}/"
 echo "serve.sh: building, then serving the explorer at ${URL} (Ctrl-C to stop)"
 # --offline=true: never download tools (a bare --offline would swallow the next argument).
-exec trunk serve --offline=true --address 127.0.0.1 --port "$PORT" --open=false "$@"
+# --release: training in an unoptimised wasm build is many times slower.
+exec trunk serve --release --offline=true --address 127.0.0.1 --port "$PORT" --open=false "$@"

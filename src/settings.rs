@@ -41,6 +41,8 @@ pub struct Settings {
     pub resolution: i64,
     /// Half-width of the slice in plane units.
     pub extent: f64,
+    /// Whether random slice directions also move the biases ("yes") or keep them ("no").
+    pub biases: String,
     /// Success threshold on the loss.
     pub threshold: f64,
 }
@@ -169,6 +171,7 @@ pub const PROPERTIES: &[Property] = &[
     choice_prop!("plane", "Slice plane", plane, &["random", "pca", "hessian"]),
     int_prop!("res", "Grid resolution", resolution, 11, 201),
     float_prop!("extent", "Slice extent", extent, 0.01, 5.0),
+    choice_prop!("bias", "Random plane moves biases", biases, &["no", "yes"]),
     float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0),
 ];
 
@@ -191,6 +194,7 @@ impl Default for Settings {
             plane: "random".into(),
             resolution: 51,
             extent: 1.0,
+            biases: "no".into(),
             threshold: 1e-5,
         }
     }
@@ -422,6 +426,11 @@ impl Settings {
             max_steps: self.max_steps as u64,
             ..TrainConfig::default()
         }
+    }
+
+    /// True if random slice directions include the biases.
+    pub fn random_plane_moves_biases(&self) -> bool {
+        self.biases == "yes"
     }
 
     /// The slice plane kind.

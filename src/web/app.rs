@@ -15,8 +15,8 @@ use std::sync::Arc;
 const CONTOUR_LEVELS: usize = 9;
 
 /// Largest number of parameters for which the Hessian plane is offered (its eigen-decomposition
-/// runs on the main thread).
-pub const MAX_HESSIAN_PARAMS: usize = 700;
+/// runs on the main thread: about 0.3 s at 300 parameters, seconds beyond).
+pub const MAX_HESSIAN_PARAMS: usize = 300;
 
 /// A finished landscape slice, ready to draw.
 pub struct FinishedSlice {
@@ -127,10 +127,11 @@ impl App {
         let centre = self.trainer.params().to_vec();
         let shape = self.trainer.shape;
         let seed = self.settings.seed as u64;
+        let biases = self.settings.random_plane_moves_biases();
         let mut min_eigenvalue = None;
         self.slice_note = None;
         let plane = match self.settings.plane_kind() {
-            PlaneKind::Random => Plane::random(shape, &centre, seed, false),
+            PlaneKind::Random => Plane::random(shape, &centre, seed, biases),
             PlaneKind::Pca => match Plane::pca(&self.trainer.trajectory.values, &centre) {
                 Some(p) => p,
                 None => {
@@ -139,7 +140,7 @@ impl App {
                          Showing a random plane."
                             .into(),
                     );
-                    Plane::random(shape, &centre, seed, false)
+                    Plane::random(shape, &centre, seed, biases)
                 }
             },
             PlaneKind::Hessian => {
@@ -149,7 +150,7 @@ impl App {
                          (this student has {}). Showing a random plane.",
                         shape.num_params()
                     ));
-                    Plane::random(shape, &centre, seed, false)
+                    Plane::random(shape, &centre, seed, biases)
                 } else {
                     let objective = self.trainer.current_objective();
                     let (plane, spectrum) = Plane::hessian(&objective, &centre, 0, 1);

@@ -51,6 +51,13 @@ pub fn start() {
     dom::set_body_data("ready", "1");
 }
 
+/// Panics on purpose. The end-to-end tests call it (as `wasmBindings.debug_panic()`) to check
+/// that a panic shows the error panel instead of leaving a silently dead page.
+#[wasm_bindgen]
+pub fn debug_panic() {
+    panic!("debug_panic was called: this is a deliberate test of the error panel");
+}
+
 /// Replaces the URL hash with the settings (no new history entry, no `hashchange`).
 fn write_hash(settings: &Settings) {
     let url = format!("#{}", settings.to_hash());
@@ -63,7 +70,7 @@ fn write_hash(settings: &Settings) {
 const RESTART_KEYS: &[&str] = &[
     "width", "teacher", "dim", "samples", "act", "opt", "lr", "seed", "tseed", "steps",
 ];
-const SLICE_KEYS: &[&str] = &["plane", "res", "extent"];
+const SLICE_KEYS: &[&str] = &["plane", "res", "extent", "bias"];
 
 fn on_setting_changed(key: &'static str) {
     let Some(text) = controls::read(key) else {

@@ -39,9 +39,9 @@ const SLIDE = { width: 960, height: 540 };
 // The page contract: every control and element the explorer provides.
 const CONTROL_IDS = [
   'width', 'teacher', 'dim', 'samples', 'act', 'opt', 'lr', 'seed', 'tseed',
-  'speed', 'steps', 'thr', 'plane', 'res', 'extent',
+  'speed', 'steps', 'thr', 'plane', 'res', 'extent', 'bias',
 ];
-const SELECT_IDS = ['act', 'opt', 'plane'];
+const SELECT_IDS = ['act', 'opt', 'plane', 'bias'];
 const BUTTON_IDS = ['play', 'step', 'reset', 'refresh-slice'];
 const CANVAS_IDS = ['loss-canvas', 'slice-canvas', 'fit-canvas'];
 
@@ -363,6 +363,54 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
       assert.ok(Number.isFinite(await bodyNumber(page, 'loss')));
       assert.equal(await page.locator('#error-panel').isVisible(), false, '#error-panel is visible');
       assert.deepEqual(problems.pageErrors, [], `uncaught page errors:\n${problems.pageErrors.join('\n')}`);
+    });
+  });
+
+  test('a divergent learning rate stops training with a message, and the page keeps working', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '#opt=gd&lr=2&width=16' }, async (page, problems) => {
+      await page.locator('#play').click();
+      await page.waitForFunction(() => /diverged/.test(document.getElementById('status').textContent), null, { timeout: 20_000, polling: 100 });
+      const status = (await page.locator('#status').textContent()).trim();
+      t.diagnostic(`status: ${status}`);
+      assert.match(status, /smaller learning rate/);
+      assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');
+      assert.equal(await page.getAttribute('body', 'data-running'), '0');
+      assert.ok(Number(await page.getAttribute('body', 'data-step')) < 100, 'stopped early');
+      // The visitor fixes the learning rate and trains again.
+      await setControl(page, 'lr', '0.05');
+      await page.waitForFunction(() => Number(document.body.dataset.step) === 0, null, { timeout: 5000 });
+      await page.locator('#play').click();
+      await waitBodyNumberAtLeast(page, 'step', 200, 60_000);
+      assert.ok(!/diverged/.test(await page.locator('#status').textContent()));
+      assert.equal(await page.locator('#error-panel').isVisible(), false);
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    });
+  });
+
+  test('an absurd width is clamped with a notice and trains', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '#width=100000000&res=9999' }, async (page, problems) => {
+      await page.locator('#notice').waitFor({ state: 'visible', timeout: 5000 });
+      assert.equal(await page.inputValue('#width'), '64');
+      assert.equal(await page.inputValue('#res'), '201');
+      await page.locator('#step').click();
+      await waitBodyNumberAtLeast(page, 'step', 1, 10_000);
+      assert.deepEqual(problems.pageErrors, []);
+    });
+  });
+
+  test('a panic shows the error panel instead of a dead page', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, {}, async (page, problems) => {
+      assert.equal(await page.locator('#error-panel').isVisible(), false);
+      // The panic surfaces in JavaScript as an exception from the wasm call.
+      await page.evaluate(() => { try { window.wasmBindings.debug_panic(); } catch (e) { return String(e); } return 'no exception'; });
+      await page.locator('#error-panel').waitFor({ state: 'visible', timeout: 5000 });
+      const detail = await page.locator('#error-detail').textContent();
+      assert.match(detail, /deliberate test of the error panel/);
+      assert.equal(await page.getAttribute('body', 'data-crashed'), '1');
+      await page.screenshot({ path: join(ARTIFACTS, 'error-panel.png') });
+      // The hook also reports to the console, as a developer would expect.
+      assert.ok(problems.consoleErrors.some((e) => /crashed/.test(e)), 'the panic was logged to the console');
     });
   });
 
