@@ -201,6 +201,17 @@ impl Trainer {
         }
     }
 
+    /// Changes the step limit. A run that stopped at the old limit continues if the new one is
+    /// higher; the trajectory so far is unchanged (the limit does not affect the updates).
+    pub fn set_max_steps(&mut self, max_steps: u64) {
+        self.config.max_steps = max_steps;
+        if self.stopped == Some(StopReason::StepLimit) && self.step < max_steps {
+            self.stopped = None;
+        } else if self.stopped.is_none() && self.step >= max_steps {
+            self.stopped = Some(StopReason::StepLimit);
+        }
+    }
+
     /// Steps taken so far.
     pub fn step(&self) -> u64 {
         self.step
@@ -299,6 +310,34 @@ mod tests {
         assert!(reason.is_divergence(), "{reason:?}");
         assert!(t.step() < 10_000);
         assert!(reason.to_string().contains("diverged"));
+    }
+
+    #[test]
+    fn raising_the_step_limit_continues_the_same_run() {
+        let task = default_task();
+        let config = TrainConfig {
+            max_steps: 100,
+            ..TrainConfig::default()
+        };
+        let mut a = Trainer::new(task.clone(), 4, 3, config);
+        assert_eq!(a.run_to_end(), StopReason::StepLimit);
+        a.set_max_steps(250);
+        assert_eq!(a.stopped(), None);
+        assert_eq!(a.run_to_end(), StopReason::StepLimit);
+        let mut b = Trainer::new(
+            task,
+            4,
+            3,
+            TrainConfig {
+                max_steps: 250,
+                ..config
+            },
+        );
+        b.run_to_end();
+        assert_eq!(a.step(), 250);
+        assert_eq!(a.params(), b.params());
+        a.set_max_steps(200);
+        assert_eq!(a.stopped(), Some(StopReason::StepLimit));
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Resul
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc("output (standardised)")
+        .y_label_formatter(&|v| format!("{:.1}", if v.abs() < 1e-9 { 0.0 } else { *v }))
         .label_style(label.clone())
         .axis_desc_style(title)
         .light_line_style(WHITE)

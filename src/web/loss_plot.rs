@@ -25,11 +25,13 @@ pub fn draw(
         .filter(|(_, l)| l.is_finite() && **l > 0.0)
         .map(|(&s, &l)| (s as f64, l))
         .collect();
-    let (mut lo, mut hi) = points.iter().fold((threshold, threshold), |(lo, hi), p| {
+    let (lo, hi) = points.iter().fold((threshold, threshold), |(lo, hi), p| {
         (lo.min(p.1), hi.max(p.1))
     });
-    lo /= 3.0;
-    hi *= 3.0;
+    // A linear axis over log10(loss) gives nice ticks for any span of decades.
+    let (lo, hi) = ((lo / 3.0).log10(), (hi * 3.0).log10());
+    let points: Vec<(f64, f64)> = points.into_iter().map(|(s, l)| (s, l.log10())).collect();
+    let threshold_log = threshold.log10();
     let max_step = points.last().map(|p| p.0).unwrap_or(0.0).max(10.0);
     let label = ("sans-serif", font_px(LABEL_PX, ratio))
         .into_font()
@@ -39,16 +41,17 @@ pub fn draw(
         .color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * ratio) as i32)
+        .margin_right((22.0 * ratio) as i32)
         .x_label_area_size((34.0 * ratio) as i32)
         .y_label_area_size((58.0 * ratio) as i32)
-        .build_cartesian_2d(0.0..max_step, (lo..hi).log_scale())
+        .build_cartesian_2d(0.0..max_step, lo..hi)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .x_desc("optimiser step")
-        .y_desc("training loss (MSE)")
+        .y_desc("loss (log scale)")
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| sci(*v))
+        .y_label_formatter(&|v| sci(10f64.powf(*v)))
         .x_labels(6)
         .y_labels(8)
         .label_style(label.clone())
@@ -59,7 +62,7 @@ pub fn draw(
         .map_err(|e| e.to_string())?;
     chart
         .draw_series(LineSeries::new(
-            [(0.0, threshold), (max_step, threshold)],
+            [(0.0, threshold_log), (max_step, threshold_log)],
             VERMILLION.stroke_width((1.5 * ratio) as u32),
         ))
         .map_err(|e| e.to_string())?

@@ -68,7 +68,7 @@ fn write_hash(settings: &Settings) {
 
 /// Keys whose change starts a new run, and keys that only need a new slice.
 const RESTART_KEYS: &[&str] = &[
-    "width", "teacher", "dim", "samples", "act", "opt", "lr", "seed", "tseed", "steps",
+    "width", "teacher", "dim", "samples", "act", "opt", "lr", "seed", "tseed",
 ];
 const SLICE_KEYS: &[&str] = &["plane", "res", "extent", "bias"];
 
@@ -84,6 +84,8 @@ fn on_setting_changed(key: &'static str) {
         write_hash(&app.settings);
         if RESTART_KEYS.contains(&key) {
             app.reset();
+        } else if key == "steps" {
+            app.trainer.set_max_steps(app.settings.max_steps as u64);
         } else if SLICE_KEYS.contains(&key) && !app.running {
             app.request_slice();
         }

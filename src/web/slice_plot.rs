@@ -31,8 +31,17 @@ pub fn draw(
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (w, _) = root.dim_in_pixel();
-    let bar_width = (92.0 * ratio) as u32;
+    let bar_width = (84.0 * ratio) as u32;
     let (main, bar) = root.split_horizontally(w.saturating_sub(bar_width));
+    // Keep the plane's axes at equal scale: pad the longer side so the plotting area is square.
+    let (mw, mh) = main.dim_in_pixel();
+    let margin = 10.0 * ratio;
+    let (x_axis, y_axis) = (34.0 * ratio, 46.0 * ratio);
+    let free_w = mw as f64 - y_axis - 2.0 * margin;
+    let free_h = mh as f64 - x_axis - 2.0 * margin;
+    let side = free_w.min(free_h).max(10.0);
+    let pad_x = ((free_w - side) / 2.0).max(0.0);
+    let pad_y = ((free_h - side) / 2.0).max(0.0);
     let label = ("sans-serif", font_px(LABEL_PX, ratio))
         .into_font()
         .color(&INK);
@@ -43,9 +52,12 @@ pub fn draw(
     let half = slice.extent / (r - 1) as f64;
     let range = (-slice.extent - half)..(slice.extent + half);
     let mut chart = ChartBuilder::on(&main)
-        .margin((10.0 * ratio) as i32)
-        .x_label_area_size((34.0 * ratio) as i32)
-        .y_label_area_size((46.0 * ratio) as i32)
+        .margin_top((margin + pad_y) as i32)
+        .margin_bottom((margin + pad_y) as i32)
+        .margin_left((margin + pad_x) as i32)
+        .margin_right((margin + pad_x) as i32)
+        .x_label_area_size(x_axis as i32)
+        .y_label_area_size(y_axis as i32)
         .build_cartesian_2d(range.clone(), range.clone())
         .map_err(|e| e.to_string())?;
     chart
@@ -129,7 +141,7 @@ pub fn draw(
             ])
             .map_err(|e| e.to_string())?;
     }
-    draw_colour_bar(&bar, &ctx, &scale, ratio, label, title)?;
+    draw_colour_bar(&bar, &ctx, &scale, ratio, pad_y, label, title)?;
     Ok(())
 }
 
@@ -170,24 +182,24 @@ fn draw_colour_bar(
     ctx: &web_sys::CanvasRenderingContext2d,
     scale: &LogScale,
     ratio: f64,
+    pad_y: f64,
     label: TextStyle<'_>,
     title: TextStyle<'_>,
 ) -> Result<(), String> {
-    let lo = scale.value_at(0.0);
-    let hi = scale.value_at(1.0);
+    // Linear axis over log10(loss): nice ticks whether the range spans one decade or ten.
     let mut chart = ChartBuilder::on(area)
-        .margin_top((10.0 * ratio) as i32)
-        .margin_bottom((44.0 * ratio) as i32)
+        .margin_top((10.0 * ratio + pad_y) as i32)
+        .margin_bottom((44.0 * ratio + pad_y) as i32)
         .margin_right((4.0 * ratio) as i32)
         .y_label_area_size((48.0 * ratio) as i32)
-        .build_cartesian_2d(0.0..1.0, (lo..hi).log_scale())
+        .build_cartesian_2d(0.0..1.0, scale.log_lo()..scale.log_hi())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_desc("loss (log)")
-        .y_label_formatter(&|v| sci(*v))
+        .y_desc("loss (log scale)")
+        .y_label_formatter(&|v| sci(10f64.powf(*v)))
         .y_labels(6)
         .label_style(label)
         .axis_desc_style(title)
