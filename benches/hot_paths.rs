@@ -1,0 +1,76 @@
+//! Native benchmarks of the hot paths (run with `cargo bench --bench hot_paths`).
+//!
+//! A plain harness (no extra dependency): each workload runs repeatedly for about a second and
+//! the median time per run is printed, together with the figures as JSON on the last line.
+
+use escape_dims::core::network::Network;
+use escape_dims::core::objective::Objective;
+use escape_dims::core::optim::{Optimizer, OptimizerConfig};
+use escape_dims::core::plane::Plane;
+use escape_dims::core::rng::{SeededRng, Stream};
+use escape_dims::core::slice::Slice;
+use escape_dims::core::spectrum::Spectrum;
+use escape_dims::core::task::{Task, TaskConfig};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Median seconds per call of `f`, over repeats filling about `budget`.
+fn median_seconds(budget: Duration, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < budget && times.len() < 10_000) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn student(task: &Task, width: usize) -> Network {
+    let shape = escape_dims::core::network::Shape::new(task.config.input_dim, width);
+    Network::student_init(shape, task.config.activation, &mut SeededRng::new(1, Stream::Student))
+}
+
+fn main() {
+    let task = Task::generate(TaskConfig::default());
+    let budget = Duration::from_millis(1000);
+    let mut results = Vec::new();
+    for width in [8usize, 32, 64] {
+        let obj = Objective::new(&task, width);
+        let mut params = student(&task, width).params;
+        let mut grad = vec![0.0; params.len()];
+        let mut opt = Optimizer::new(OptimizerConfig::default(), params.len());
+        let s = median_seconds(budget, || {
+            obj.loss_and_gradient(black_box(&params), &mut grad);
+            opt.step(&mut params, &grad);
+        });
+        results.push((format!("adam_step_w{width}_us"), s * 1e6));
+    }
+    let obj = Objective::new(&task, 32);
+    let net = student(&task, 32);
+    let plane = Plane::random(net.shape, &net.params, 1, false);
+    let s = median_seconds(budget, || {
+        let mut slice = Slice::new(plane.clone(), 101, 1.0);
+        slice.compute_all(&obj);
+        black_box(slice.values[0]);
+    });
+    results.push(("slice_101_w32_ms".into(), s * 1e3));
+    for width in [32usize, 64] {
+        let obj = Objective::new(&task, width);
+        let net = student(&task, width);
+        let s = median_seconds(budget, || {
+            black_box(Spectrum::of_symmetric(&obj.hessian(&net.params)).values[0]);
+        });
+        results.push((format!("hessian_eigen_w{width}_ms"), s * 1e3));
+    }
+    for (name, value) in &results {
+        println!("{name:<24} {value:>12.3}");
+    }
+    let json: Vec<String> = results
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {v:.4}"))
+        .collect();
+    println!("{{{}}}", json.join(", "));
+}
