@@ -30,7 +30,11 @@ fn median_seconds(budget: Duration, mut f: impl FnMut()) -> f64 {
 
 fn student(task: &Task, width: usize) -> Network {
     let shape = escape_dims::core::network::Shape::new(task.config.input_dim, width);
-    Network::student_init(shape, task.config.activation, &mut SeededRng::new(1, Stream::Student))
+    Network::student_init(
+        shape,
+        task.config.activation,
+        &mut SeededRng::new(1, Stream::Student),
+    )
 }
 
 fn main() {
