@@ -17,11 +17,23 @@
 //!   - [`core::plane`]: slice planes (filter-normalised random, PCA, Hessian eigenvectors) and projection;
 //!   - [`core::slice`]: loss grids over a plane, computed a few rows at a time;
 //!   - [`core::contour`]: marching-squares contour lines;
-//!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps.
+//!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps;
+//!   - [`core::embed`]: widening a network (neuron splitting, zero-output neurons, scaled neurons);
+//!   - [`core::newton`]: Newton polishing of end points and their classification by spectrum.
+//! - [`experiments`]: the science engine, each experiment a pure function of settings and seeds:
+//!   - [`experiments::sweep`]: success rate against width, with the lottery predictions;
+//!   - [`experiments::tickets`]: neuron-level and weight-level (pruning) lottery tickets;
+//!   - [`experiments::escape`]: escape from bad minima by embedding in a wider network;
+//!   - [`experiments::subspace`]: training in random subspaces (intrinsic dimension);
+//!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
+//! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
 
 pub mod core;
+pub mod experiments;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod figures;
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]

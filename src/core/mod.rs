@@ -3,7 +3,9 @@
 pub mod activation;
 pub mod colormap;
 pub mod contour;
+pub mod embed;
 pub mod network;
+pub mod newton;
 pub mod objective;
 pub mod optim;
 pub mod plane;

@@ -99,6 +99,7 @@ pub struct Trainer {
     /// Parameter snapshots along the way.
     pub trajectory: Record<Vec<f64>>,
     stopped: Option<StopReason>,
+    mask: Option<Vec<f64>>,
 }
 
 impl Trainer {
@@ -127,6 +128,7 @@ impl Trainer {
             history: Record::new(1, config.history_capacity),
             trajectory: Record::new(stride, config.snapshot_capacity),
             stopped: None,
+            mask: None,
             task,
         };
         t.evaluate();
@@ -144,11 +146,32 @@ impl Trainer {
         }
     }
 
+    /// A run that trains only the parameters where `keep` is true (a pruned network): the
+    /// others are set to zero and stay there.
+    pub fn with_mask(mut self, keep: &[bool]) -> Trainer {
+        let mask: Vec<f64> = keep.iter().map(|&k| if k { 1.0 } else { 0.0 }).collect();
+        for (p, m) in self.network.params.iter_mut().zip(&mask) {
+            *p *= m;
+        }
+        self.mask = Some(mask);
+        self.history = Record::new(1, self.config.history_capacity);
+        self.trajectory = Record::new(self.trajectory.stride(), self.config.snapshot_capacity);
+        self.evaluate();
+        self.initial_loss = self.loss;
+        self.record();
+        self
+    }
+
     fn evaluate(&mut self) {
         let mut grad = std::mem::take(&mut self.grad);
         self.loss = self
             .objective()
             .loss_and_gradient(&self.network.params, &mut grad);
+        if let Some(mask) = &self.mask {
+            for (g, m) in grad.iter_mut().zip(mask) {
+                *g *= m;
+            }
+        }
         self.grad = grad;
     }
 
@@ -310,6 +333,32 @@ mod tests {
         assert!(reason.is_divergence(), "{reason:?}");
         assert!(t.step() < 10_000);
         assert!(reason.to_string().contains("diverged"));
+    }
+
+    #[test]
+    fn masked_parameters_stay_zero_and_the_rest_train() {
+        let task = default_task();
+        let config = TrainConfig {
+            max_steps: 300,
+            ..TrainConfig::default()
+        };
+        let t = Trainer::new(task, 6, 2, config);
+        // Prune every third input weight; output weights stay, so every neuron can learn.
+        let inputs = t.shape.input_weights();
+        let keep: Vec<bool> = (0..t.params().len())
+            .map(|i| !(inputs.contains(&i) && i % 3 == 0))
+            .collect();
+        let init = t.params().to_vec();
+        let mut t = t.with_mask(&keep);
+        t.run_to_end();
+        for (i, (&p, &p0)) in t.params().iter().zip(&init).enumerate() {
+            if keep[i] {
+                assert_ne!(p, p0, "kept parameter {i} trained");
+            } else {
+                assert_eq!(p, 0.0, "pruned parameter {i} stays zero");
+            }
+        }
+        assert!(t.loss() < t.initial_loss());
     }
 
     #[test]

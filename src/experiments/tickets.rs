@@ -1,0 +1,436 @@
+//! Experiments 2 and 3, lottery tickets.
+//!
+//! *Neuron-level*: a width-k init ("ticket") is trained alone and labelled winning or losing;
+//! then it is embedded in a width k + m network whose m other neurons are drawn at scale alpha,
+//! and the whole network is trained. A literal lottery reading predicts success ~1 with a
+//! winning ticket inside and ~0 with a losing one.
+//!
+//! *Weight-level* (Frankle & Carbin 2019): iterative magnitude pruning of a dense student with
+//! rewinding to the initial values gives a sparse ticket; it is trained alone, and embedded in
+//! the full network with the other weights re-drawn at scale alpha.
+
+use crate::core::embed::add_scaled_neurons;
+use crate::core::network::{Network, Shape};
+use crate::core::rng::{SeededRng, Stream};
+use crate::core::task::{Task, TaskConfig};
+use crate::experiments::outcome::{run, RunSettings};
+use crate::experiments::parallel::par_map;
+use crate::experiments::stats::{wilson_interval, Z95};
+use std::sync::Arc;
+
+/// Settings of the neuron-level ticket experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeuronTicketConfig {
+    /// Teacher and data; tickets have the teacher's width.
+    pub task: TaskConfig,
+    /// Neurons added around the ticket.
+    pub extra: usize,
+    /// Scales of the added neurons.
+    pub alphas: Vec<f64>,
+    /// Number of tickets (seeds `first_seed ..`).
+    pub tickets: u64,
+    /// First ticket seed.
+    pub first_seed: u64,
+    /// Training of the ticket alone.
+    pub alone: RunSettings,
+    /// Training of the embedded network (the science notes use 4000 Adam steps).
+    pub embedded: RunSettings,
+}
+
+impl Default for NeuronTicketConfig {
+    /// The science notes' setting: k = 4 tickets with one extra neuron at alpha 0.1, 0.5, 1.
+    fn default() -> NeuronTicketConfig {
+        let embedded = RunSettings {
+            train: crate::core::train::TrainConfig {
+                max_steps: 4000,
+                ..RunSettings::default().train
+            },
+            ..RunSettings::default()
+        };
+        NeuronTicketConfig {
+            task: TaskConfig::default(),
+            extra: 1,
+            alphas: vec![0.1, 0.5, 1.0],
+            tickets: 60,
+            first_seed: 1,
+            alone: RunSettings::default(),
+            embedded,
+        }
+    }
+}
+
+/// A success count among some runs, with its rate and 95% Wilson interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
+    /// Runs.
+    pub runs: usize,
+    /// Successes.
+    pub successes: usize,
+    /// `successes / runs` (NaN for no runs).
+    pub rate: f64,
+    /// 95% Wilson interval.
+    pub ci: (f64, f64),
+}
+
+impl Rate {
+    /// The rate of `successes` among `runs`.
+    pub fn new(successes: usize, runs: usize) -> Rate {
+        Rate {
+            runs,
+            successes,
+            rate: if runs > 0 {
+                successes as f64 / runs as f64
+            } else {
+                f64::NAN
+            },
+            ci: wilson_interval(successes, runs, Z95),
+        }
+    }
+
+    /// The rate of true values.
+    pub fn of(flags: impl IntoIterator<Item = bool>) -> Rate {
+        let (mut s, mut n) = (0, 0);
+        for f in flags {
+            n += 1;
+            s += f as usize;
+        }
+        Rate::new(s, n)
+    }
+}
+
+/// Results at one alpha.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlphaRow {
+    /// Scale of the added neurons.
+    pub alpha: f64,
+    /// Success of the embedded network when the ticket inside wins alone.
+    pub given_winning: Rate,
+    /// Success of the embedded network when the ticket inside loses alone.
+    pub given_losing: Rate,
+}
+
+/// One ticket and its fate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketRun {
+    /// Ticket seed.
+    pub seed: u64,
+    /// Whether it won alone.
+    pub wins_alone: bool,
+    /// Final loss alone.
+    pub loss_alone: f64,
+    /// Success embedded, per alpha (in config order).
+    pub embedded_success: Vec<bool>,
+}
+
+/// Results of the neuron-level experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeuronTicketResult {
+    /// Settings.
+    pub config: NeuronTicketConfig,
+    /// Every ticket.
+    pub tickets: Vec<TicketRun>,
+    /// Fraction of tickets that win alone.
+    pub p_win_alone: Rate,
+    /// One row per alpha.
+    pub rows: Vec<AlphaRow>,
+}
+
+/// Trains one ticket alone and embedded at every alpha.
+pub fn run_neuron_ticket(task: &Arc<Task>, config: &NeuronTicketConfig, seed: u64) -> TicketRun {
+    let k = config.task.teacher_width;
+    let shape = Shape::new(task.config.input_dim, k);
+    let ticket = Network::student_init(
+        shape,
+        task.config.activation,
+        &mut SeededRng::new(seed, Stream::Student),
+    );
+    let alone = run(task, ticket.clone(), None, &config.alone);
+    let embedded_success = config
+        .alphas
+        .iter()
+        .map(|&alpha| {
+            let mut rng = SeededRng::new(seed, Stream::Perturbation);
+            let net = add_scaled_neurons(&ticket, config.extra, alpha, alpha, &mut rng);
+            run(task, net, None, &config.embedded).success
+        })
+        .collect();
+    TicketRun {
+        seed,
+        wins_alone: alone.success,
+        loss_alone: alone.final_loss,
+        embedded_success,
+    }
+}
+
+/// Runs the neuron-level ticket experiment.
+pub fn run_neuron_tickets(config: &NeuronTicketConfig) -> NeuronTicketResult {
+    let task = Arc::new(Task::generate(config.task));
+    let seeds: Vec<u64> = (0..config.tickets).map(|i| config.first_seed + i).collect();
+    let tickets = par_map(&seeds, |&s| run_neuron_ticket(&task, config, s));
+    summarise_neuron_tickets(config, tickets)
+}
+
+/// Tabulates finished tickets.
+pub fn summarise_neuron_tickets(
+    config: &NeuronTicketConfig,
+    tickets: Vec<TicketRun>,
+) -> NeuronTicketResult {
+    let rows = config
+        .alphas
+        .iter()
+        .enumerate()
+        .map(|(i, &alpha)| AlphaRow {
+            alpha,
+            given_winning: Rate::of(
+                tickets
+                    .iter()
+                    .filter(|t| t.wins_alone)
+                    .map(|t| t.embedded_success[i]),
+            ),
+            given_losing: Rate::of(
+                tickets
+                    .iter()
+                    .filter(|t| !t.wins_alone)
+                    .map(|t| t.embedded_success[i]),
+            ),
+        })
+        .collect();
+    NeuronTicketResult {
+        config: config.clone(),
+        p_win_alone: Rate::of(tickets.iter().map(|t| t.wins_alone)),
+        tickets,
+        rows,
+    }
+}
+
+/// Settings of the weight-level (iterative magnitude pruning) experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightTicketConfig {
+    /// Teacher and data.
+    pub task: TaskConfig,
+    /// Width of the dense student.
+    pub width: usize,
+    /// Fraction of the surviving hidden-layer weights pruned per round (output weights are
+    /// pruned at half this rate).
+    pub prune_fraction: f64,
+    /// Pruning rounds.
+    pub rounds: usize,
+    /// Rewinding point: survivors are reset to their values after this many steps of dense
+    /// training (0 = the initial values, as in Frankle & Carbin 2019).
+    pub rewind_steps: u64,
+    /// Scales at which the non-ticket weights are re-drawn for the embedded run.
+    pub alphas: Vec<f64>,
+    /// Number of dense students (seeds `first_seed ..`).
+    pub seeds: u64,
+    /// First seed.
+    pub first_seed: u64,
+    /// Training of every run.
+    pub run: RunSettings,
+}
+
+impl Default for WeightTicketConfig {
+    /// A width-16 student pruned 20% per round for 5 rounds (about a third of the hidden
+    /// weights left), the rest re-drawn at alpha 1 and 4 (the science notes' large perturbation).
+    fn default() -> WeightTicketConfig {
+        WeightTicketConfig {
+            task: TaskConfig::default(),
+            width: 16,
+            prune_fraction: 0.2,
+            rounds: 5,
+            rewind_steps: 0,
+            alphas: vec![1.0, 4.0],
+            seeds: 20,
+            first_seed: 1,
+            run: RunSettings::default(),
+        }
+    }
+}
+
+/// One dense student's ticket and its fate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightTicketRun {
+    /// Seed of the dense student.
+    pub seed: u64,
+    /// Whether the dense student succeeded.
+    pub dense_success: bool,
+    /// Fraction of weights (output bias excluded) kept in the ticket.
+    pub density: f64,
+    /// Whether the ticket trained alone (masked, from its initial values) succeeded.
+    pub ticket_alone_success: bool,
+    /// Success of the full network with the ticket at its initial values and the rest re-drawn,
+    /// per alpha.
+    pub embedded_success: Vec<bool>,
+    /// Which parameters form the ticket.
+    pub mask: Vec<bool>,
+}
+
+/// Results of the weight-level experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightTicketResult {
+    /// Settings.
+    pub config: WeightTicketConfig,
+    /// Every seed's ticket.
+    pub runs: Vec<WeightTicketRun>,
+    /// Success of the dense students.
+    pub dense: Rate,
+    /// Success of the tickets alone.
+    pub ticket_alone: Rate,
+    /// Per alpha: success embedded, given the ticket alone won, and given it lost.
+    pub rows: Vec<AlphaRow>,
+}
+
+/// Prunes `fraction` of the surviving entries of `indices` with the smallest `|trained|`.
+fn prune_smallest(
+    mask: &mut [bool],
+    trained: &[f64],
+    indices: impl Iterator<Item = usize>,
+    fraction: f64,
+) {
+    let mut alive: Vec<usize> = indices.filter(|&i| mask[i]).collect();
+    let count = (fraction * alive.len() as f64).round() as usize;
+    alive.sort_by(|&a, &b| {
+        trained[a]
+            .abs()
+            .total_cmp(&trained[b].abs())
+            .then(a.cmp(&b))
+    });
+    for &i in alive.iter().take(count) {
+        mask[i] = false;
+    }
+}
+
+/// Finds and tests the weight-level ticket of one dense student.
+pub fn run_weight_ticket(
+    task: &Arc<Task>,
+    config: &WeightTicketConfig,
+    seed: u64,
+) -> WeightTicketRun {
+    let shape = Shape::new(task.config.input_dim, config.width);
+    let init = Network::student_init(
+        shape,
+        task.config.activation,
+        &mut SeededRng::new(seed, Stream::Student),
+    );
+    let p = shape.num_params();
+    let mut mask = vec![true; p];
+    let dense = run(task, init.clone(), None, &config.run);
+    // The point survivors are rewound to.
+    let init = if config.rewind_steps > 0 {
+        let mut early = crate::core::train::Trainer::from_network(
+            task.clone(),
+            init,
+            crate::core::train::TrainConfig {
+                max_steps: config.rewind_steps,
+                ..config.run.train
+            },
+        );
+        early.run_to_end();
+        early.network().clone()
+    } else {
+        init
+    };
+    let mut trained = dense.params.clone();
+    let hidden: Vec<usize> = shape.input_weights().chain(shape.biases()).collect();
+    for round in 0..config.rounds {
+        // Biases start at zero: prune them by their trained magnitude like the weights.
+        prune_smallest(
+            &mut mask,
+            &trained,
+            hidden.iter().copied(),
+            config.prune_fraction,
+        );
+        prune_smallest(
+            &mut mask,
+            &trained,
+            shape.output_weights(),
+            config.prune_fraction / 2.0,
+        );
+        if round + 1 < config.rounds {
+            // Rewind the survivors to their initial values and retrain the sparse network.
+            trained = run(task, init.clone(), Some(&mask), &config.run).params;
+        }
+    }
+    mask[shape.output_bias()] = true;
+    let alone = run(task, init.clone(), Some(&mask), &config.run);
+    let embedded_success = config
+        .alphas
+        .iter()
+        .map(|&alpha| {
+            let fresh = Network::student_init(
+                shape,
+                task.config.activation,
+                &mut SeededRng::new(seed, Stream::Perturbation),
+            );
+            let mut net = init.clone();
+            for i in 0..p {
+                if !mask[i] {
+                    net.params[i] = alpha * fresh.params[i];
+                }
+            }
+            run(task, net, None, &config.run).success
+        })
+        .collect();
+    let kept = mask.iter().filter(|&&m| m).count() - 1;
+    WeightTicketRun {
+        seed,
+        dense_success: dense.success,
+        density: kept as f64 / (p - 1) as f64,
+        ticket_alone_success: alone.success,
+        embedded_success,
+        mask,
+    }
+}
+
+/// Runs the weight-level ticket experiment.
+pub fn run_weight_tickets(config: &WeightTicketConfig) -> WeightTicketResult {
+    let task = Arc::new(Task::generate(config.task));
+    let seeds: Vec<u64> = (0..config.seeds).map(|i| config.first_seed + i).collect();
+    let runs = par_map(&seeds, |&s| run_weight_ticket(&task, config, s));
+    let rows = config
+        .alphas
+        .iter()
+        .enumerate()
+        .map(|(i, &alpha)| AlphaRow {
+            alpha,
+            given_winning: Rate::of(
+                runs.iter()
+                    .filter(|r| r.ticket_alone_success)
+                    .map(|r| r.embedded_success[i]),
+            ),
+            given_losing: Rate::of(
+                runs.iter()
+                    .filter(|r| !r.ticket_alone_success)
+                    .map(|r| r.embedded_success[i]),
+            ),
+        })
+        .collect();
+    WeightTicketResult {
+        config: config.clone(),
+        dense: Rate::of(runs.iter().map(|r| r.dense_success)),
+        ticket_alone: Rate::of(runs.iter().map(|r| r.ticket_alone_success)),
+        runs,
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_removes_the_smallest_survivors() {
+        let mut mask = vec![true, true, false, true, true];
+        let trained = [0.5, -0.1, 0.0, 0.3, -2.0];
+        prune_smallest(&mut mask, &trained, 0..5, 0.5);
+        assert_eq!(mask, vec![true, false, false, false, true]);
+    }
+
+    #[test]
+    fn rates_count_and_bound() {
+        let r = Rate::of([true, false, true, true]);
+        assert_eq!((r.successes, r.runs), (3, 4));
+        assert_eq!(r.rate, 0.75);
+        assert!(r.ci.0 < 0.75 && r.ci.1 > 0.75);
+        assert!(Rate::of([]).rate.is_nan());
+    }
+}

@@ -1,0 +1,118 @@
+//! The `figures` command (native only): runs every experiment at a preset size and writes CSV
+//! tables, SVG figures and a summary in Markdown.
+
+pub mod charts;
+pub mod presets;
+pub mod summary;
+pub mod tables;
+
+use crate::experiments::{escape, subspace, sweep, tickets};
+use presets::Plan;
+use std::path::Path;
+use std::time::Instant;
+
+/// Every experiment's result.
+pub struct Results {
+    /// Width sweep.
+    pub sweep: sweep::SweepResult,
+    /// Neuron-level tickets.
+    pub neuron_tickets: tickets::NeuronTicketResult,
+    /// Weight-level tickets.
+    pub weight_tickets: tickets::WeightTicketResult,
+    /// Escape by embedding.
+    pub escape: escape::EscapeResult,
+    /// Random subspaces.
+    pub subspace: subspace::SubspaceResult,
+    /// Seconds each experiment took, in the order above.
+    pub seconds: [f64; 5],
+}
+
+/// Runs `f` as step `i` of five, reporting its start and duration.
+fn step<T>(
+    i: usize,
+    name: &str,
+    progress: &mut impl FnMut(&str),
+    f: impl FnOnce() -> T,
+) -> (T, f64) {
+    progress(&format!("[{}/5] {name}…", i + 1));
+    let start = Instant::now();
+    let out = f();
+    let secs = start.elapsed().as_secs_f64();
+    progress(&format!("      done in {secs:.1} s"));
+    (out, secs)
+}
+
+/// Runs every experiment of `plan`, reporting progress through `progress`.
+pub fn run_all(plan: &Plan, mut progress: impl FnMut(&str)) -> Results {
+    let p = &mut progress;
+    let (sweep, s0) = step(0, "width sweep", p, || sweep::run_sweep(&plan.sweep));
+    let (neuron_tickets, s1) = step(1, "neuron-level tickets", p, || {
+        tickets::run_neuron_tickets(&plan.neuron_tickets)
+    });
+    let (weight_tickets, s2) = step(
+        2,
+        "weight-level tickets (iterative magnitude pruning)",
+        p,
+        || tickets::run_weight_tickets(&plan.weight_tickets),
+    );
+    let (escape, s3) = step(3, "escape by embedding", p, || {
+        escape::run_escape(&plan.escape)
+    });
+    let (subspace, s4) = step(4, "random-subspace training", p, || {
+        subspace::run_subspace(&plan.subspace)
+    });
+    Results {
+        sweep,
+        neuron_tickets,
+        weight_tickets,
+        escape,
+        subspace,
+        seconds: [s0, s1, s2, s3, s4],
+    }
+}
+
+/// Writes every table, figure and the summary into `dir` (created if needed); returns the
+/// file names written.
+pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<String>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, text: String| {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))
+    };
+    let r = results;
+    write("width_sweep.csv", tables::width_sweep(&r.sweep))?;
+    write("width_sweep_runs.csv", tables::width_sweep_runs(&r.sweep))?;
+    write(
+        "tickets.csv",
+        tables::tickets(&r.neuron_tickets, &r.weight_tickets),
+    )?;
+    write("escape.csv", tables::escape(&r.escape))?;
+    write("escape_mu.csv", tables::escape_mu(&r.escape))?;
+    write("subspace.csv", tables::subspace(&r.subspace))?;
+    charts::width_sweep(&r.sweep, &dir.join("width_sweep.svg"))?;
+    charts::loss_strips(&r.sweep, &dir.join("final_losses.svg"))?;
+    charts::tickets(
+        &r.neuron_tickets,
+        &r.weight_tickets,
+        &dir.join("tickets.svg"),
+    )?;
+    charts::escape_mu(&r.escape, &dir.join("escape_mu.svg"))?;
+    charts::subspace(&r.subspace, &dir.join("subspace.svg"))?;
+    write("summary.md", summary::markdown(results, preset))?;
+    Ok([
+        "width_sweep.csv",
+        "width_sweep_runs.csv",
+        "tickets.csv",
+        "escape.csv",
+        "escape_mu.csv",
+        "subspace.csv",
+        "width_sweep.svg",
+        "final_losses.svg",
+        "tickets.svg",
+        "escape_mu.svg",
+        "subspace.svg",
+        "summary.md",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect())
+}

@@ -1,0 +1,144 @@
+//! CSV tables of every experiment.
+
+use crate::experiments::escape::EscapeResult;
+use crate::experiments::subspace::SubspaceResult;
+use crate::experiments::sweep::SweepResult;
+use crate::experiments::tickets::{AlphaRow, NeuronTicketResult, WeightTicketResult};
+use std::fmt::Write;
+
+/// A number for a CSV cell (empty for NaN, shortest round-trip form otherwise).
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// `width_sweep.csv`: one row per width.
+pub fn width_sweep(r: &SweepResult) -> String {
+    let mut s = String::from(
+        "width,runs,successes,success_rate,ci_low,ci_high,median_final_loss,lottery_disjoint,lottery_combinatorial\n",
+    );
+    for w in &r.widths {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{}",
+            w.width,
+            w.runs,
+            w.successes,
+            num(w.success_rate),
+            num(w.ci.0),
+            num(w.ci.1),
+            num(w.median_final_loss),
+            num(w.lottery_disjoint),
+            num(w.lottery_combinatorial)
+        );
+    }
+    s
+}
+
+/// `width_sweep_runs.csv`: every run's final loss.
+pub fn width_sweep_runs(r: &SweepResult) -> String {
+    let mut s = String::from("width,seed,final_loss,success\n");
+    for w in &r.widths {
+        for (i, l) in w.final_losses.iter().enumerate() {
+            let seed = r.config.first_seed + i as u64;
+            let _ = writeln!(
+                s,
+                "{},{},{},{}",
+                w.width,
+                seed,
+                num(*l),
+                *l < r.config.run.threshold
+            );
+        }
+    }
+    s
+}
+
+fn ticket_row(s: &mut String, level: &str, row: &AlphaRow) {
+    let (w, l) = (&row.given_winning, &row.given_losing);
+    let _ = writeln!(
+        s,
+        "{level},{},{},{},{},{},{},{},{},{}",
+        row.alpha,
+        w.runs,
+        l.runs,
+        num(w.rate),
+        num(w.ci.0),
+        num(w.ci.1),
+        num(l.rate),
+        num(l.ci.0),
+        num(l.ci.1)
+    );
+}
+
+/// `tickets.csv`: P(success embedded | ticket wins alone) and (| loses alone), per alpha, for
+/// neuron-level and weight-level tickets.
+pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult) -> String {
+    let mut s = String::from(
+        "level,alpha,n_winning,n_losing,p_success_winning,winning_ci_low,winning_ci_high,p_success_losing,losing_ci_low,losing_ci_high\n",
+    );
+    for row in &n.rows {
+        ticket_row(&mut s, "neuron", row);
+    }
+    for row in &w.rows {
+        ticket_row(&mut s, "weight", row);
+    }
+    s
+}
+
+/// `escape.csv`: each stuck case and embedding.
+pub fn escape(r: &EscapeResult) -> String {
+    let mut s = String::from(
+        "case,seed,embedding,loss_before,grad_norm_before,min_eig_before,negative_eigs_before,min_eig_after,negative_eigs_after,loss_after,escaped\n",
+    );
+    for (i, c) in r.cases.iter().enumerate() {
+        for a in &c.attempts {
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                i + 1,
+                c.seed,
+                a.embedding.name().replace(',', ";"),
+                num(c.stuck.loss),
+                num(c.stuck.gradient_norm),
+                num(c.stuck.min_eigenvalue),
+                c.stuck.negative_eigenvalues,
+                num(a.at_embedding.min_eigenvalue),
+                a.at_embedding.negative_eigenvalues,
+                num(a.loss_after),
+                a.escaped
+            );
+        }
+    }
+    s
+}
+
+/// `escape_mu.csv`: smallest eigenvalue of the split embedding against mu.
+pub fn escape_mu(r: &EscapeResult) -> String {
+    let mut s = String::from("mu,min_eigenvalue\n");
+    for (mu, l) in &r.mu_sweep {
+        let _ = writeln!(s, "{},{}", num(*mu), num(*l));
+    }
+    s
+}
+
+/// `subspace.csv`: success against subspace dimension.
+pub fn subspace(r: &SubspaceResult) -> String {
+    let mut s = String::from("dimension,runs,success_rate,ci_low,ci_high,median_final_loss\n");
+    for row in &r.rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            row.dimension,
+            row.success.runs,
+            num(row.success.rate),
+            num(row.success.ci.0),
+            num(row.success.ci.1),
+            num(row.median_final_loss)
+        );
+    }
+    s
+}
