@@ -176,8 +176,9 @@ pub const PROPERTIES: &[Property] = &[
 ];
 
 impl Default for Settings {
-    /// The science notes' calibration: tanh teacher k = 4, d = 2, N = 256, Adam lr 0.01, and a
-    /// width-5 student.
+    /// The science notes' calibration: tanh teacher k = 4, d = 2, N = 256 (teacher seed 11, see
+    /// `TaskConfig::default`), Adam lr 0.01, and a width-5 student whose seed 3 reaches the
+    /// teacher.
     fn default() -> Settings {
         Settings {
             width: 5,
@@ -187,8 +188,8 @@ impl Default for Settings {
             activation: "tanh".into(),
             optimizer: "adam".into(),
             learning_rate: 0.01,
-            seed: 1,
-            teacher_seed: 1,
+            seed: 3,
+            teacher_seed: 11,
             speed: 20,
             max_steps: 10_000,
             plane: "random".into(),

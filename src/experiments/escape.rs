@@ -11,6 +11,7 @@ use crate::core::rng::{SeededRng, Stream};
 use crate::core::spectrum::Spectrum;
 use crate::core::task::{Task, TaskConfig};
 use crate::core::train::{TrainConfig, Trainer};
+use crate::experiments::outcome::{run, RunSettings};
 use crate::experiments::parallel::par_map;
 use std::sync::Arc;
 
@@ -39,8 +40,8 @@ pub struct EscapeConfig {
     pub mu: f64,
     /// Size of the seeded perturbation added before training on from the embedded point.
     pub perturbation: f64,
-    /// Training after embedding.
-    pub continue_train: TrainConfig,
+    /// Training (and polishing) after embedding.
+    pub continue_run: RunSettings,
     /// Values of mu for the eigenvalue sweep of the first case.
     pub mu_sweep: Vec<f64>,
 }
@@ -67,9 +68,13 @@ impl Default for EscapeConfig {
             threshold: 1e-5,
             mu: 0.5,
             perturbation: 1e-3,
-            continue_train: TrainConfig {
-                max_steps: 6000,
-                ..train
+            continue_run: RunSettings {
+                train: TrainConfig {
+                    max_steps: 6000,
+                    ..train
+                },
+                polish_steps: 30,
+                threshold: 1e-5,
             },
             mu_sweep: (0..=30).map(|i| -1.0 + 0.1 * i as f64).collect(),
         }
@@ -161,9 +166,7 @@ fn continue_from(task: &Arc<Task>, config: &EscapeConfig, mut net: Network, seed
     for p in &mut net.params {
         *p += config.perturbation * rng.normal();
     }
-    let mut t = Trainer::from_network(task.clone(), net, config.continue_train);
-    t.run_to_end();
-    t.loss()
+    run(task, net, None, &config.continue_run).final_loss
 }
 
 /// Analyses one stuck point: the split of the neuron whose split gives the most negative
@@ -209,7 +212,7 @@ pub fn analyse_case(
                 embedding,
                 at_embedding,
                 loss_after,
-                escaped: loss_after < config.threshold,
+                escaped: loss_after < config.continue_run.threshold,
             }
         })
         .collect();

@@ -3,6 +3,7 @@
 //! and only `z` is trained. Success jumps from 0 to 1 around a threshold dimension.
 
 use crate::core::network::{Network, Shape};
+use crate::core::newton::polish_in;
 use crate::core::objective::Objective;
 use crate::core::optim::Optimizer;
 use crate::core::rng::{SeededRng, Stream};
@@ -10,6 +11,7 @@ use crate::core::task::{Task, TaskConfig};
 use crate::experiments::outcome::RunSettings;
 use crate::experiments::parallel::par_map;
 use crate::experiments::tickets::Rate;
+use ndarray::Array2;
 use std::sync::Arc;
 
 /// Settings of the subspace experiment.
@@ -25,7 +27,7 @@ pub struct SubspaceConfig {
     pub seeds: u64,
     /// First seed.
     pub first_seed: u64,
-    /// Training and success criterion (no polishing: it would leave the subspace).
+    /// Training and success criterion (polishing stays inside the subspace).
     pub run: RunSettings,
 }
 
@@ -38,10 +40,7 @@ impl Default for SubspaceConfig {
             dimensions: vec![4, 8, 12, 16, 20, 24, 28, 33],
             seeds: 20,
             first_seed: 1,
-            run: RunSettings {
-                polish_steps: 0,
-                ..RunSettings::default()
-            },
+            run: RunSettings::default(),
         }
     }
 }
@@ -107,7 +106,13 @@ pub fn run_in_subspace(task: &Task, config: &SubspaceConfig, dimension: usize, s
             }
         }
     }
-    objective.loss(&theta)
+    let columns = Array2::from_shape_fn((p, dimension), |(i, j)| basis[j][i]);
+    polish_in(
+        &objective,
+        &mut theta,
+        config.run.polish_steps,
+        Some(&columns),
+    )
 }
 
 /// Runs the subspace experiment.

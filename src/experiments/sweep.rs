@@ -120,7 +120,8 @@ pub fn run_job(task: &Arc<Task>, config: &SweepConfig, width: usize, seed: u64) 
 
 /// Index of the histogram bin of `loss`.
 pub fn histogram_bin(loss: f64) -> usize {
-    if !(loss > 0.0) {
+    // Zero and NaN losses go to the underflow bin.
+    if loss.is_nan() || loss <= 0.0 {
         return 0;
     }
     let l = loss.log10();

@@ -87,8 +87,7 @@ impl Plan {
                     ..full.neuron_tickets
                 },
                 weight_tickets: WeightTicketConfig {
-                    seeds: 8,
-                    rounds: 4,
+                    seeds: 10,
                     ..full.weight_tickets
                 },
                 escape: EscapeConfig {
@@ -121,7 +120,7 @@ impl Plan {
                     weight_tickets: WeightTicketConfig {
                         width: 6,
                         seeds: 2,
-                        rounds: 2,
+                        rounds: 1,
                         run: with_steps(full.weight_tickets.run, steps),
                         ..full.weight_tickets
                     },
@@ -132,10 +131,7 @@ impl Plan {
                             max_steps: steps,
                             ..full.escape.train
                         },
-                        continue_train: TrainConfig {
-                            max_steps: steps,
-                            ..full.escape.continue_train
-                        },
+                        continue_run: with_steps(full.escape.continue_run, steps),
                         polish_steps: 3,
                         stuck_factor: 0.0,
                         mu_sweep: vec![-1.0, 0.0, 0.5, 1.0, 2.0],

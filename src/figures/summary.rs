@@ -152,7 +152,7 @@ pub fn markdown(r: &Results, preset: &str) -> String {
         e.config.width + 1,
         e.config.mu,
         e.config.perturbation,
-        e.config.continue_train.max_steps
+        e.config.continue_run.train.max_steps
     );
     for (i, c) in e.cases.iter().enumerate() {
         let _ = writeln!(
