@@ -48,7 +48,7 @@ fn success_rises_with_width_and_falls_below_the_combinatorial_lottery() {
     for w in &r.widths {
         for &l in &w.final_losses {
             assert!(
-                l < 1e-6 || l > 1e-4,
+                !(1e-6..=1e-4).contains(&l),
                 "width {}: final loss {l:.2e} is ambiguous",
                 w.width
             );
