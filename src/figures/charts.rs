@@ -368,7 +368,13 @@ pub fn escape_mu(r: &EscapeResult, path: &Path) -> Res {
         .configure_mesh()
         .x_desc("mu (output weight split as mu and 1 - mu)")
         .y_desc("smallest Hessian eigenvalue")
-        .y_label_formatter(&|v| format!("{v:.1e}"))
+        .y_label_formatter(&|v| {
+            if v.abs() < 1e-12 {
+                "0".to_string()
+            } else {
+                format!("{v:.1e}")
+            }
+        })
         .label_style(("sans-serif", 18))
         .axis_desc_style(("sans-serif", 20))
         .light_line_style(WHITE)
