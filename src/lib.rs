@@ -27,13 +27,17 @@
 //!   - [`experiments::subspace`]: training in random subspaces (intrinsic dimension);
 //!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
+//! - [`charts`]: plotters charts of the experiments, on SVG (figures) or canvas (page).
+//! - [`jobs`]: the text protocol of the browser's experiment workers, and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
 
+pub mod charts;
 pub mod core;
 pub mod experiments;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
+pub mod jobs;
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]

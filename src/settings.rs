@@ -13,6 +13,10 @@ use crate::core::train::TrainConfig;
 /// All settings of a playground run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    /// Which view is shown: playground, sweep, tickets, escape or story.
+    pub scene: String,
+    /// "1" shows only the scene and its essential controls (for slides).
+    pub embed: String,
     /// Student width `n`.
     pub width: i64,
     /// Teacher width `k`.
@@ -45,6 +49,32 @@ pub struct Settings {
     pub biases: String,
     /// Success threshold on the loss.
     pub threshold: f64,
+    /// Widths of a width sweep.
+    pub widths: Vec<i64>,
+    /// Seeds per width of a sweep, or tickets of a ticket experiment.
+    pub runs: i64,
+    /// Optimiser steps of each experiment run (sweeps, tickets).
+    pub experiment_steps: i64,
+    /// Ticket granularity: "neuron" or "weight".
+    pub granularity: String,
+    /// Scale of the rest of the network around a ticket.
+    pub alpha: f64,
+    /// Neurons added around a neuron-level ticket.
+    pub extra: i64,
+    /// Fraction of the surviving weights pruned per round.
+    pub prune: f64,
+    /// Pruning rounds.
+    pub rounds: i64,
+    /// Rewinding point (steps of dense training) of weight-level tickets.
+    pub rewind: i64,
+    /// How the escape scene widens its stuck student: "split" or "zero".
+    pub embedding: String,
+    /// Split coefficient.
+    pub mu: f64,
+    /// Seed of the stuck student in the escape scene.
+    pub case: i64,
+    /// Page of the guided story.
+    pub page: i64,
 }
 
 /// The type and range of a property.
@@ -66,6 +96,15 @@ pub enum Kind {
     },
     /// One of a list of names.
     Choice(&'static [&'static str]),
+    /// A comma-separated list of distinct integers in `[min, max]`, at most `max_len` long.
+    IntList {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+        /// Longest list.
+        max_len: usize,
+    },
 }
 
 /// A setting's value, in its property's kind.
@@ -77,6 +116,8 @@ pub enum Value {
     Float(f64),
     /// Named choice.
     Choice(String),
+    /// List of integers.
+    IntList(Vec<i64>),
 }
 
 /// One row of the settings table.
@@ -131,6 +172,26 @@ macro_rules! float_prop {
     };
 }
 
+macro_rules! list_prop {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr, $len:expr) => {
+        Property {
+            key: $key,
+            label: $label,
+            kind: Kind::IntList {
+                min: $min,
+                max: $max,
+                max_len: $len,
+            },
+            get: |s| Value::IntList(s.$field.clone()),
+            set: |s, v| {
+                if let Value::IntList(x) = v {
+                    s.$field = x
+                }
+            },
+        }
+    };
+}
+
 macro_rules! choice_prop {
     ($key:literal, $label:literal, $field:ident, $options:expr) => {
         Property {
@@ -152,6 +213,13 @@ pub const MAX_SEED: i64 = u32::MAX as i64;
 
 /// The table of every setting, in the order of the URL and the control panel.
 pub const PROPERTIES: &[Property] = &[
+    choice_prop!(
+        "scene",
+        "View",
+        scene,
+        &["playground", "sweep", "tickets", "escape", "story"]
+    ),
+    choice_prop!("embed", "Embedded (slides)", embed, &["0", "1"]),
     int_prop!("width", "Student width n", width, 1, 64),
     int_prop!("teacher", "Teacher width k", teacher_width, 1, 16),
     int_prop!("dim", "Input dimension d", input_dim, 1, 8),
@@ -173,6 +241,24 @@ pub const PROPERTIES: &[Property] = &[
     float_prop!("extent", "Slice extent", extent, 0.01, 5.0),
     choice_prop!("bias", "Random plane moves biases", biases, &["no", "yes"]),
     float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0),
+    list_prop!("widths", "Widths to sweep", widths, 1, 64, 12),
+    int_prop!("runs", "Seeds (runs) per width", runs, 1, 200),
+    int_prop!("esteps", "Steps per run", experiment_steps, 100, 50_000),
+    choice_prop!(
+        "gran",
+        "Ticket granularity",
+        granularity,
+        &["neuron", "weight"]
+    ),
+    float_prop!("alpha", "Scale alpha of the rest", alpha, 0.0, 32.0),
+    int_prop!("extra", "Neurons added around the ticket", extra, 1, 16),
+    float_prop!("prune", "Pruned per round", prune, 0.01, 0.9),
+    int_prop!("rounds", "Pruning rounds", rounds, 1, 10),
+    int_prop!("rewind", "Rewind to step", rewind, 0, 5000),
+    choice_prop!("emb", "Add a neuron by", embedding, &["split", "zero"]),
+    float_prop!("mu", "Split coefficient mu", mu, -1.0, 2.0),
+    int_prop!("case", "Stuck student seed", case, 0, MAX_SEED),
+    int_prop!("page", "Story page", page, 1, 6),
 ];
 
 impl Default for Settings {
@@ -197,6 +283,21 @@ impl Default for Settings {
             extent: 1.0,
             biases: "no".into(),
             threshold: 1e-5,
+            scene: "playground".into(),
+            embed: "0".into(),
+            widths: vec![3, 4, 5, 6, 8],
+            runs: 12,
+            experiment_steps: 6000,
+            granularity: "neuron".into(),
+            alpha: 1.0,
+            extra: 1,
+            prune: 0.1,
+            rounds: 2,
+            rewind: 0,
+            embedding: "split".into(),
+            mu: 0.5,
+            case: 1,
+            page: 1,
         }
     }
 }
@@ -225,6 +326,11 @@ impl Value {
             Value::Int(i) => i.to_string(),
             Value::Float(f) => format_float(*f),
             Value::Choice(s) => s.clone(),
+            Value::IntList(v) => v
+                .iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 }
@@ -290,6 +396,50 @@ impl Property {
                 }
                 Some(x) => Ok(Value::Float(x)),
             },
+            Kind::IntList { min, max, max_len } => {
+                let mut values = Vec::new();
+                let mut bad = false;
+                for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    match part.parse::<f64>().ok().filter(|x| x.is_finite()) {
+                        Some(x) => {
+                            let c = x.round().clamp(min as f64, max as f64) as i64;
+                            bad |= c as f64 != x;
+                            values.push(c);
+                        }
+                        None => bad = true,
+                    }
+                }
+                values.sort_unstable();
+                values.dedup();
+                if values.len() > max_len {
+                    values.truncate(max_len);
+                    bad = true;
+                }
+                if values.is_empty() {
+                    return Err((
+                        default.clone(),
+                        format!(
+                            "{}={raw:?} holds no usable number; using {}.",
+                            self.key,
+                            default.to_url()
+                        ),
+                    ));
+                }
+                let v = Value::IntList(values);
+                if bad {
+                    let used = v.to_url();
+                    Err((
+                        v,
+                        format!(
+                            "{}={raw:?}: values must be whole numbers in {min}–{max}, at most \
+                             {max_len}; using {used}.",
+                            self.key
+                        ),
+                    ))
+                } else {
+                    Ok(v)
+                }
+            }
             Kind::Choice(options) => {
                 let lower = raw.to_ascii_lowercase();
                 if options.contains(&lower.as_str()) {
@@ -472,13 +622,15 @@ mod tests {
 
     #[test]
     fn bad_values_are_clamped_or_defaulted_with_notices() {
-        let (s, notices) = Settings::from_hash("#width=-5&lr=abc&act=sigmoid&res=100000&scene=x");
+        let (s, notices) =
+            Settings::from_hash("#width=-5&lr=abc&act=sigmoid&res=100000&scene=x&unknown=1");
         assert_eq!(s.width, 1);
         assert_eq!(s.learning_rate, 0.01);
         assert_eq!(s.activation, "tanh");
         assert_eq!(s.resolution, 201);
         let keys: Vec<&str> = notices.iter().map(|n| n.key.as_str()).collect();
-        assert_eq!(keys, vec!["width", "lr", "act", "res"]);
+        assert_eq!(keys, vec!["width", "lr", "act", "res", "scene"]);
+        assert_eq!(s.scene, "playground");
         assert!(notices[0].message.contains("outside 1–64"));
         assert!(notices[1].message.contains("not a number"));
         let (s, notices) = Settings::from_hash("width=1e9&lr=NaN&extent=inf&seed=3.7");
@@ -487,6 +639,20 @@ mod tests {
         assert_eq!(s.extent, 1.0);
         assert_eq!(s.seed, 4);
         assert_eq!(notices.len(), 4);
+    }
+
+    #[test]
+    fn width_lists_are_sorted_clamped_and_explained() {
+        let (s, n) = Settings::from_hash("#widths=8,3,5");
+        assert!(n.is_empty());
+        assert_eq!(s.widths, vec![3, 5, 8]);
+        let (s, n) = Settings::from_hash("#widths=3,x,500,3");
+        assert_eq!(s.widths, vec![3, 64]);
+        assert_eq!(n.len(), 1);
+        let (s, n) = Settings::from_hash("#widths=,,");
+        assert_eq!(s.widths, Settings::default().widths);
+        assert_eq!(n.len(), 1);
+        assert!(s.to_hash().contains("widths=3,4,5,6,8"));
     }
 
     #[test]

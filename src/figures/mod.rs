@@ -1,15 +1,28 @@
 //! The `figures` command (native only): runs every experiment at a preset size and writes CSV
 //! tables, SVG figures and a summary in Markdown.
 
-pub mod charts;
 pub mod presets;
 pub mod summary;
 pub mod tables;
 
+use crate::charts;
 use crate::experiments::{escape, subspace, sweep, tickets};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use presets::Plan;
 use std::path::Path;
 use std::time::Instant;
+
+/// Size of the SVG figures in pixels (16:10, readable on a slide).
+pub const SVG_SIZE: (u32, u32) = (960, 600);
+
+/// The SVG figures, in the order `write_all` draws them.
+const SVG_FILES: [&str; 5] = [
+    "width_sweep.svg",
+    "final_losses.svg",
+    "tickets.svg",
+    "escape_mu.svg",
+    "subspace.svg",
+];
 
 /// Every experiment's result.
 pub struct Results {
@@ -88,15 +101,13 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
     write("escape.csv", tables::escape(&r.escape))?;
     write("escape_mu.csv", tables::escape_mu(&r.escape))?;
     write("subspace.csv", tables::subspace(&r.subspace))?;
-    charts::width_sweep(&r.sweep, &dir.join("width_sweep.svg"))?;
-    charts::loss_strips(&r.sweep, &dir.join("final_losses.svg"))?;
-    charts::tickets(
-        &r.neuron_tickets,
-        &r.weight_tickets,
-        &dir.join("tickets.svg"),
-    )?;
-    charts::escape_mu(&r.escape, &dir.join("escape_mu.svg"))?;
-    charts::subspace(&r.subspace, &dir.join("subspace.svg"))?;
+    let paths: Vec<std::path::PathBuf> = SVG_FILES.iter().map(|n| dir.join(n)).collect();
+    let svg = |i: usize| SVGBackend::new(&paths[i], SVG_SIZE).into_drawing_area();
+    charts::width_sweep(&svg(0), &r.sweep, 1.0)?;
+    charts::loss_strips(&svg(1), &r.sweep, 1.0)?;
+    charts::tickets(&svg(2), &r.neuron_tickets, &r.weight_tickets, 1.0)?;
+    charts::escape_mu(&svg(3), &r.escape, 1.0)?;
+    charts::subspace(&svg(4), &r.subspace, 1.0)?;
     write("summary.md", summary::markdown(results, preset))?;
     Ok([
         "width_sweep.csv",

@@ -30,6 +30,13 @@ pub fn populate() {
                     input.set_step("any");
                 }
             }
+            Kind::IntList { min, max, max_len } => {
+                if let Some(input) = dom::by_id::<HtmlInputElement>(p.key) {
+                    input.set_title(&format!(
+                        "Comma-separated whole numbers from {min} to {max} (at most {max_len})"
+                    ));
+                }
+            }
             Kind::Choice(options) => {
                 if let Some(select) = dom::by_id::<HtmlSelectElement>(p.key) {
                     if select.length() == 0 {

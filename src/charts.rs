@@ -1,14 +1,16 @@
-//! SVG figures (plotters' SVG backend), sized and lettered for lecture slides.
+//! Charts of the experiments, drawn with plotters on any backend: SVG files for the figures
+//! command, HTML canvases in the page. Sizes are given for a 960x600 figure and multiplied by a
+//! scale factor `s` (for smaller canvases and HiDPI screens).
 
 use crate::experiments::escape::EscapeResult;
 use crate::experiments::subspace::SubspaceResult;
 use crate::experiments::sweep::SweepResult;
 use crate::experiments::tickets::{NeuronTicketResult, Rate, WeightTicketResult};
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::path::Path;
 
-/// Figure size in pixels (16:10).
-const SIZE: (u32, u32) = (960, 600);
+/// A drawing area of any plotters backend.
+pub type Area<'a, DB> = DrawingArea<DB, Shift>;
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
 const VERMILLION: RGBColor = RGBColor(213, 94, 0);
@@ -16,6 +18,16 @@ const GREEN: RGBColor = RGBColor(0, 158, 115);
 const GREY: RGBColor = RGBColor(120, 120, 120);
 
 type Res = Result<(), String>;
+
+/// `x` pixels at scale `s` (at least 1).
+fn px(x: f64, s: f64) -> i32 {
+    ((x * s).round() as i32).max(1)
+}
+
+/// A font of `size` pixels at scale `s`.
+fn font(size: f64, s: f64) -> (&'static str, f64) {
+    ("sans-serif", (size * s).max(7.0))
+}
 
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
@@ -26,8 +38,9 @@ fn error_bars(
     points: &[(f64, (f64, f64))],
     cap: f64,
     colour: RGBColor,
+    s: f64,
 ) -> Vec<PathElement<(f64, f64)>> {
-    let style = colour.stroke_width(2);
+    let style = colour.stroke_width(px(2.0, s) as u32);
     points
         .iter()
         .flat_map(|&(x, (lo, hi))| {
@@ -41,22 +54,21 @@ fn error_bars(
 }
 
 /// Success rate against width with 95% intervals and both lottery predictions.
-pub fn width_sweep(r: &SweepResult, path: &Path) -> Res {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let max_w = r.widths.iter().map(|w| w.width).max().unwrap_or(1) as f64;
     let k = r.config.task.teacher_width;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(
             format!(
                 "Success against student width (teacher: {} neurons, {}; {} seeds per width)",
                 k, r.config.task.activation, r.config.seeds
             ),
-            ("sans-serif", 24),
+            font(24.0, s),
         )
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .margin(px(20.0, s))
+        .x_label_area_size(px(60.0, s))
+        .y_label_area_size(px(80.0, s))
         .build_cartesian_2d(0.0..max_w + 1.0, 0.0..1.05)
         .map_err(err)?;
     chart
@@ -64,8 +76,8 @@ pub fn width_sweep(r: &SweepResult, path: &Path) -> Res {
         .x_desc("student width n")
         .y_desc("P(success)")
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", 18))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(20.0, s))
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
@@ -94,17 +106,23 @@ pub fn width_sweep(r: &SweepResult, path: &Path) -> Res {
     ] {
         let values: Vec<(f64, f64)> = values.into_iter().filter(|p| p.1.is_finite()).collect();
         chart
-            .draw_series(LineSeries::new(values.clone(), colour.stroke_width(3)))
+            .draw_series(LineSeries::new(
+                values.clone(),
+                colour.stroke_width(px(3.0, s) as u32),
+            ))
             .map_err(err)?
             .label(name)
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+                PathElement::new(
+                    vec![(x, y), (x + px(24.0, s), y)],
+                    colour.stroke_width(px(3.0, s) as u32),
+                )
             });
         chart
             .draw_series(
                 values
                     .iter()
-                    .map(|&p| TriangleMarker::new(p, 7, colour.filled())),
+                    .map(|&p| TriangleMarker::new(p, px(7.0, s), colour.filled())),
             )
             .map_err(err)?;
     }
@@ -116,20 +134,33 @@ pub fn width_sweep(r: &SweepResult, path: &Path) -> Res {
                 .collect::<Vec<_>>(),
             0.15,
             BLUE,
+            s,
         ))
         .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(measured.clone(), BLUE.stroke_width(3)))
+        .draw_series(LineSeries::new(
+            measured.clone(),
+            BLUE.stroke_width(px(3.0, s) as u32),
+        ))
         .map_err(err)?
         .label("measured, with 95% interval")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                BLUE.stroke_width(px(3.0, s) as u32),
+            )
+        });
     chart
-        .draw_series(measured.iter().map(|&p| Circle::new(p, 7, BLUE.filled())))
+        .draw_series(
+            measured
+                .iter()
+                .map(|&p| Circle::new(p, px(7.0, s), BLUE.filled())),
+        )
         .map_err(err)?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 18))
+        .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -138,15 +169,14 @@ pub fn width_sweep(r: &SweepResult, path: &Path) -> Res {
 }
 
 /// Final losses of every run, one row per width, with the success threshold.
-pub fn loss_strips(r: &SweepResult, path: &Path) -> Res {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let rows = r.widths.len() as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("Final loss of every run (log scale)", ("sans-serif", 24))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(110)
+    let mut chart = ChartBuilder::on(root)
+        .caption("Final loss of every run (log scale)", font(24.0, s))
+        .margin(px(20.0, s))
+        .x_label_area_size(px(60.0, s))
+        .y_label_area_size(px(110.0, s))
         .build_cartesian_2d(-20.0..0.5, -0.5..rows - 0.5)
         .map_err(err)?;
     let labels: Vec<String> = r
@@ -166,8 +196,8 @@ pub fn loss_strips(r: &SweepResult, path: &Path) -> Res {
                 String::new()
             }
         })
-        .label_style(("sans-serif", 18))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(20.0, s))
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
@@ -175,11 +205,16 @@ pub fn loss_strips(r: &SweepResult, path: &Path) -> Res {
     chart
         .draw_series(LineSeries::new(
             vec![(t, -0.5), (t, rows - 0.5)],
-            VERMILLION.stroke_width(3),
+            VERMILLION.stroke_width(px(3.0, s) as u32),
         ))
         .map_err(err)?
         .label(format!("success threshold {:e}", r.config.run.threshold))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], VERMILLION.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                VERMILLION.stroke_width(px(3.0, s) as u32),
+            )
+        });
     for (row, w) in r.widths.iter().enumerate() {
         let n = w.final_losses.len().max(1) as f64;
         let pts: Vec<(f64, f64)> = w
@@ -199,14 +234,14 @@ pub fn loss_strips(r: &SweepResult, path: &Path) -> Res {
         chart
             .draw_series(
                 pts.iter()
-                    .map(|&p| Circle::new(p, 5, BLUE.mix(0.75).filled())),
+                    .map(|&p| Circle::new(p, px(5.0, s), BLUE.mix(0.75).filled())),
             )
             .map_err(err)?;
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", 18))
+        .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -221,8 +256,12 @@ fn rate_points(rows: impl Iterator<Item = (f64, Rate)>) -> Vec<(f64, f64, (f64, 
 }
 
 /// P(success embedded | ticket wins alone) and (| loses alone) against alpha.
-pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> Res {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+pub fn tickets<DB: DrawingBackend>(
+    root: &Area<DB>,
+    n: &NeuronTicketResult,
+    w: &WeightTicketResult,
+    s: f64,
+) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let alphas: Vec<f64> = n
         .config
@@ -238,22 +277,22 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> R
         .max(1e-3)
         / 1.6;
     let hi = alphas.iter().copied().fold(0.0, f64::max).max(lo * 4.0) * 1.6;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(
             "Tickets embedded in a wider network: a lottery predicts 1 and 0",
-            ("sans-serif", 24),
+            font(24.0, s),
         )
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .margin(px(20.0, s))
+        .x_label_area_size(px(60.0, s))
+        .y_label_area_size(px(80.0, s))
         .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.05)
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("alpha: scale of the rest of the network")
         .y_desc("P(embedded network succeeds)")
-        .label_style(("sans-serif", 18))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(20.0, s))
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
@@ -287,7 +326,7 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> R
         if pts.is_empty() {
             continue;
         }
-        let style = colour.stroke_width(2);
+        let style = colour.stroke_width(px(2.0, s) as u32);
         chart
             .draw_series(pts.iter().flat_map(|&(a, _, (l, h))| {
                 [
@@ -299,21 +338,30 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> R
             .map_err(err)?;
         let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
         chart
-            .draw_series(LineSeries::new(line.clone(), colour.stroke_width(3)))
+            .draw_series(LineSeries::new(
+                line.clone(),
+                colour.stroke_width(px(3.0, s) as u32),
+            ))
             .map_err(err)?
             .label(name)
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+                PathElement::new(
+                    vec![(x, y), (x + px(24.0, s), y)],
+                    colour.stroke_width(px(3.0, s) as u32),
+                )
             });
         if round {
             chart
-                .draw_series(line.iter().map(|&p| Circle::new(p, 7, colour.filled())))
+                .draw_series(
+                    line.iter()
+                        .map(|&p| Circle::new(p, px(7.0, s), colour.filled())),
+                )
                 .map_err(err)?;
         } else {
             chart
                 .draw_series(
                     line.iter()
-                        .map(|&p| TriangleMarker::new(p, 8, colour.filled())),
+                        .map(|&p| TriangleMarker::new(p, px(8.0, s), colour.filled())),
                 )
                 .map_err(err)?;
         }
@@ -321,7 +369,7 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> R
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
-        .label_font(("sans-serif", 18))
+        .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -330,8 +378,7 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult, path: &Path) -> R
 }
 
 /// The smallest Hessian eigenvalue of the split embedding against mu.
-pub fn escape_mu(r: &EscapeResult, path: &Path) -> Res {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, s: f64) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let pts: Vec<(f64, f64)> = r
         .mu_sweep
@@ -357,11 +404,11 @@ pub fn escape_mu(r: &EscapeResult, path: &Path) -> Res {
     let (mu_lo, mu_hi) = pts
         .iter()
         .fold((-1.0f64, 2.0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 24))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(110)
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, font(24.0, s))
+        .margin(px(20.0, s))
+        .x_label_area_size(px(60.0, s))
+        .y_label_area_size(px(110.0, s))
         .build_cartesian_2d(mu_lo..mu_hi, (lo - pad)..(hi + pad))
         .map_err(err)?;
     chart
@@ -375,29 +422,40 @@ pub fn escape_mu(r: &EscapeResult, path: &Path) -> Res {
                 format!("{v:.1e}")
             }
         })
-        .label_style(("sans-serif", 18))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(20.0, s))
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
             vec![(mu_lo, 0.0), (mu_hi, 0.0)],
-            GREY.stroke_width(2),
+            GREY.stroke_width(px(2.0, s) as u32),
         ))
         .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(pts.clone(), BLUE.stroke_width(3)))
+        .draw_series(LineSeries::new(
+            pts.clone(),
+            BLUE.stroke_width(px(3.0, s) as u32),
+        ))
         .map_err(err)?
         .label("below 0: a saddle, gradient descent can escape")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                BLUE.stroke_width(px(3.0, s) as u32),
+            )
+        });
     chart
-        .draw_series(pts.iter().map(|&p| Circle::new(p, 5, BLUE.filled())))
+        .draw_series(
+            pts.iter()
+                .map(|&p| Circle::new(p, px(5.0, s), BLUE.filled())),
+        )
         .map_err(err)?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 18))
+        .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -406,22 +464,21 @@ pub fn escape_mu(r: &EscapeResult, path: &Path) -> Res {
 }
 
 /// Success against the dimension of the training subspace.
-pub fn subspace(r: &SubspaceResult, path: &Path) -> Res {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+pub fn subspace<DB: DrawingBackend>(root: &Area<DB>, r: &SubspaceResult, s: f64) -> Res {
     root.fill(&WHITE).map_err(err)?;
     let max_d = r.rows.iter().map(|r| r.dimension).max().unwrap_or(1) as f64;
     let p = crate::core::network::Shape::new(r.config.task.input_dim, r.config.width).num_params();
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(
             format!(
                 "Training in a random subspace (width {}, {} parameters)",
                 r.config.width, p
             ),
-            ("sans-serif", 24),
+            font(24.0, s),
         )
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .margin(px(20.0, s))
+        .x_label_area_size(px(60.0, s))
+        .y_label_area_size(px(80.0, s))
         .build_cartesian_2d(0.0..max_d + 1.0, 0.0..1.05)
         .map_err(err)?;
     chart
@@ -429,8 +486,8 @@ pub fn subspace(r: &SubspaceResult, path: &Path) -> Res {
         .x_desc("subspace dimension D")
         .y_desc("P(success)")
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", 18))
-        .axis_desc_style(("sans-serif", 20))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(20.0, s))
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
@@ -447,20 +504,32 @@ pub fn subspace(r: &SubspaceResult, path: &Path) -> Res {
                 .collect::<Vec<_>>(),
             0.3,
             BLUE,
+            s,
         ))
         .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(pts.clone(), BLUE.stroke_width(3)))
+        .draw_series(LineSeries::new(
+            pts.clone(),
+            BLUE.stroke_width(px(3.0, s) as u32),
+        ))
         .map_err(err)?
         .label("measured, with 95% interval")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                BLUE.stroke_width(px(3.0, s) as u32),
+            )
+        });
     chart
-        .draw_series(pts.iter().map(|&p| Circle::new(p, 7, BLUE.filled())))
+        .draw_series(
+            pts.iter()
+                .map(|&p| Circle::new(p, px(7.0, s), BLUE.filled())),
+        )
         .map_err(err)?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 18))
+        .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()

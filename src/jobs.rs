@@ -1,0 +1,307 @@
+//! Jobs of the browser's experiment workers, as plain text messages, and the code that runs
+//! them. A job carries the page's settings as a URL hash (the format of [`crate::settings`]),
+//! so a worker computes exactly what the visitor's URL describes. Pure Rust: the protocol is
+//! tested natively; the worker binary and the page only move strings.
+
+use crate::core::task::Task;
+use crate::core::train::TrainConfig;
+use crate::experiments::outcome::RunSettings;
+use crate::experiments::sweep::{self, SweepConfig, SweepRun};
+use crate::experiments::tickets::{self, NeuronTicketConfig, TicketRun, WeightTicketConfig};
+use crate::settings::Settings;
+use std::sync::Arc;
+
+/// Polishing steps after each experiment run (as in the figures command).
+pub const POLISH_STEPS: usize = 30;
+
+/// One unit of work for a worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    /// One run of a width sweep.
+    Sweep {
+        /// Student width.
+        width: usize,
+        /// Student seed.
+        seed: u64,
+    },
+    /// One neuron-level ticket, alone and embedded at the settings' alpha.
+    NeuronTicket {
+        /// Ticket seed.
+        seed: u64,
+    },
+    /// One weight-level ticket (pruning, alone, embedded at the settings' alpha).
+    WeightTicket {
+        /// Dense student seed.
+        seed: u64,
+    },
+}
+
+/// What a job found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobResult {
+    /// A sweep run.
+    Sweep(SweepRun),
+    /// A ticket: whether it wins alone, its loss alone, whether it wins embedded.
+    Ticket {
+        /// Seed.
+        seed: u64,
+        /// Won alone.
+        wins_alone: bool,
+        /// Final loss alone.
+        loss_alone: f64,
+        /// Won embedded at the settings' alpha.
+        wins_embedded: bool,
+    },
+}
+
+/// The run settings of experiment jobs under `settings`.
+pub fn run_settings(settings: &Settings) -> RunSettings {
+    RunSettings {
+        train: TrainConfig {
+            max_steps: settings.experiment_steps as u64,
+            snapshot_capacity: 2,
+            history_capacity: 2,
+            ..settings.train_config()
+        },
+        polish_steps: POLISH_STEPS,
+        threshold: settings.threshold,
+    }
+}
+
+/// The sweep that `settings` describe.
+pub fn sweep_config(settings: &Settings) -> SweepConfig {
+    SweepConfig {
+        task: settings.task_config(),
+        widths: settings.widths.iter().map(|&w| w as usize).collect(),
+        seeds: settings.runs as u64,
+        first_seed: 1,
+        run: run_settings(settings),
+    }
+}
+
+/// The neuron-level ticket experiment that `settings` describe (one alpha).
+pub fn neuron_ticket_config(settings: &Settings) -> NeuronTicketConfig {
+    let run = run_settings(settings);
+    NeuronTicketConfig {
+        task: settings.task_config(),
+        extra: settings.extra as usize,
+        alphas: vec![settings.alpha],
+        tickets: settings.runs as u64,
+        first_seed: 1,
+        alone: run,
+        embedded: run,
+    }
+}
+
+/// The weight-level ticket experiment that `settings` describe (one alpha).
+pub fn weight_ticket_config(settings: &Settings) -> WeightTicketConfig {
+    WeightTicketConfig {
+        task: settings.task_config(),
+        width: settings.width as usize,
+        prune_fraction: settings.prune,
+        rounds: settings.rounds as usize,
+        rewind_steps: settings.rewind as u64,
+        alphas: vec![settings.alpha],
+        seeds: settings.runs as u64,
+        first_seed: 1,
+        run: run_settings(settings),
+    }
+}
+
+/// The jobs of the sweep or ticket experiment of `settings` (empty for other scenes).
+pub fn jobs_for(settings: &Settings) -> Vec<Job> {
+    match settings.scene.as_str() {
+        "sweep" => sweep::jobs(&sweep_config(settings))
+            .into_iter()
+            .map(|(width, seed)| Job::Sweep { width, seed })
+            .collect(),
+        "tickets" => (1..=settings.runs as u64)
+            .map(|seed| {
+                if settings.granularity == "weight" {
+                    Job::WeightTicket { seed }
+                } else {
+                    Job::NeuronTicket { seed }
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Runs a job under `settings`.
+pub fn run(settings: &Settings, job: &Job) -> JobResult {
+    let task = Arc::new(Task::generate(settings.task_config()));
+    match *job {
+        Job::Sweep { width, seed } => {
+            JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
+        }
+        Job::NeuronTicket { seed } => {
+            let t: TicketRun =
+                tickets::run_neuron_ticket(&task, &neuron_ticket_config(settings), seed);
+            JobResult::Ticket {
+                seed,
+                wins_alone: t.wins_alone,
+                loss_alone: t.loss_alone,
+                wins_embedded: t.embedded_success[0],
+            }
+        }
+        Job::WeightTicket { seed } => {
+            let t = tickets::run_weight_ticket(&task, &weight_ticket_config(settings), seed);
+            JobResult::Ticket {
+                seed,
+                wins_alone: t.ticket_alone_success,
+                loss_alone: t.ticket_alone_loss,
+                wins_embedded: t.embedded_success[0],
+            }
+        }
+    }
+}
+
+/// Encodes a job and its settings as one message: `KIND;FIELDS;HASH`.
+pub fn encode_job(settings: &Settings, job: &Job) -> String {
+    let (kind, fields) = match job {
+        Job::Sweep { width, seed } => ("sweep", format!("{width},{seed}")),
+        Job::NeuronTicket { seed } => ("neuron", seed.to_string()),
+        Job::WeightTicket { seed } => ("weight", seed.to_string()),
+    };
+    format!("{kind};{fields};{}", settings.to_hash())
+}
+
+/// Decodes a message of [`encode_job`].
+pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
+    let mut parts = message.splitn(3, ';');
+    let (kind, fields, hash) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(k), Some(f), Some(h)) => (k, f, h),
+        _ => return Err(format!("malformed job {message:?}")),
+    };
+    let (settings, _) = Settings::from_hash(hash);
+    let nums: Vec<u64> = fields
+        .split(',')
+        .map(|x| x.parse().map_err(|_| format!("bad job field {x:?}")))
+        .collect::<Result<_, _>>()?;
+    let job = match (kind, nums.as_slice()) {
+        ("sweep", [w, s]) => Job::Sweep {
+            width: *w as usize,
+            seed: *s,
+        },
+        ("neuron", [s]) => Job::NeuronTicket { seed: *s },
+        ("weight", [s]) => Job::WeightTicket { seed: *s },
+        _ => return Err(format!("unknown job {kind:?} with {nums:?}")),
+    };
+    Ok((settings, job))
+}
+
+/// Encodes a result as one message.
+pub fn encode_result(result: &JobResult) -> String {
+    match result {
+        JobResult::Sweep(r) => format!(
+            "sweep;{};{};{:e};{:e};{}",
+            r.width, r.seed, r.trained_loss, r.final_loss, r.success as u8
+        ),
+        JobResult::Ticket {
+            seed,
+            wins_alone,
+            loss_alone,
+            wins_embedded,
+        } => format!(
+            "ticket;{seed};{};{loss_alone:e};{}",
+            *wins_alone as u8, *wins_embedded as u8
+        ),
+    }
+}
+
+/// Decodes a message of [`encode_result`].
+pub fn decode_result(message: &str) -> Result<JobResult, String> {
+    let f: Vec<&str> = message.split(';').collect();
+    let bad = || format!("malformed result {message:?}");
+    let num = |s: &str| s.parse::<f64>().map_err(|_| bad());
+    let int = |s: &str| s.parse::<u64>().map_err(|_| bad());
+    match f.as_slice() {
+        ["sweep", w, s, t, l, ok] => Ok(JobResult::Sweep(SweepRun {
+            width: int(w)? as usize,
+            seed: int(s)?,
+            trained_loss: num(t)?,
+            final_loss: num(l)?,
+            success: *ok == "1",
+        })),
+        ["ticket", s, a, l, e] => Ok(JobResult::Ticket {
+            seed: int(s)?,
+            wins_alone: *a == "1",
+            loss_alone: num(l)?,
+            wins_embedded: *e == "1",
+        }),
+        _ => Err(bad()),
+    }
+}
+
+/// What a worker does with a message: decode, run, encode (errors become `error;...`).
+pub fn handle_message(message: &str) -> String {
+    match decode_job(message) {
+        Ok((settings, job)) => encode_result(&run(&settings, &job)),
+        Err(e) => format!("error;{e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Settings {
+        Settings {
+            scene: "sweep".into(),
+            widths: vec![3, 5],
+            runs: 2,
+            experiment_steps: 300,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn jobs_and_results_round_trip_through_text() {
+        let s = small();
+        let jobs = jobs_for(&s);
+        assert_eq!(
+            jobs,
+            vec![
+                Job::Sweep { width: 3, seed: 1 },
+                Job::Sweep { width: 3, seed: 2 },
+                Job::Sweep { width: 5, seed: 1 },
+                Job::Sweep { width: 5, seed: 2 }
+            ]
+        );
+        for job in &jobs {
+            let (s2, j2) = decode_job(&encode_job(&s, job)).expect("decodes");
+            assert_eq!(&j2, job);
+            assert_eq!(s2, s);
+        }
+        let r = JobResult::Ticket {
+            seed: 4,
+            wins_alone: true,
+            loss_alone: 1.25e-9,
+            wins_embedded: false,
+        };
+        assert_eq!(decode_result(&encode_result(&r)), Ok(r));
+        assert!(decode_job("nonsense").is_err());
+        assert!(handle_message("sweep;x;").starts_with("error;"));
+    }
+
+    #[test]
+    fn a_worker_message_gives_the_same_run_as_the_experiment_code() {
+        let s = small();
+        let job = Job::Sweep { width: 5, seed: 2 };
+        let reply = handle_message(&encode_job(&s, &job));
+        let direct = run(&s, &job);
+        assert_eq!(decode_result(&reply), Ok(direct.clone()));
+        let task = Arc::new(Task::generate(s.task_config()));
+        let expected = sweep::run_job(&task, &sweep_config(&s), 5, 2);
+        assert_eq!(direct, JobResult::Sweep(expected));
+        let ticket_settings = Settings {
+            scene: "tickets".into(),
+            runs: 1,
+            ..s
+        };
+        let jobs = jobs_for(&ticket_settings);
+        assert_eq!(jobs, vec![Job::NeuronTicket { seed: 1 }]);
+        assert!(decode_result(&handle_message(&encode_job(&ticket_settings, &jobs[0]))).is_ok());
+    }
+}
