@@ -11,6 +11,24 @@ use plotters::prelude::*;
 
 /// A drawing area of any plotters backend.
 pub type Area<'a, DB> = DrawingArea<DB, Shift>;
+
+/// How a chart is drawn: its scale (1 for a 960x600 figure) and whether it carries its own
+/// title (figures do; the page's figure captions already name the chart).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Look {
+    /// Multiplier of every size.
+    pub scale: f64,
+    /// Draw the title.
+    pub caption: bool,
+}
+
+impl Look {
+    /// A slide figure: scale 1 with a title.
+    pub const FIGURE: Look = Look {
+        scale: 1.0,
+        caption: true,
+    };
+}
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
 const VERMILLION: RGBColor = RGBColor(213, 94, 0);
@@ -54,18 +72,22 @@ fn error_bars(
 }
 
 /// Success rate against width with 95% intervals and both lottery predictions.
-pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64) -> Res {
+pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+    let s = look.scale;
     root.fill(&WHITE).map_err(err)?;
     let max_w = r.widths.iter().map(|w| w.width).max().unwrap_or(1) as f64;
     let k = r.config.task.teacher_width;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
+    let mut builder = ChartBuilder::on(root);
+    if look.caption {
+        builder.caption(
             format!(
                 "Success against student width (teacher: {} neurons, {}; {} seeds per width)",
                 k, r.config.task.activation, r.config.seeds
             ),
             font(24.0, s),
-        )
+        );
+    }
+    let mut chart = builder
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(80.0, s))
@@ -159,7 +181,7 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64)
         .map_err(err)?;
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(SeriesLabelPosition::UpperLeft)
         .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
@@ -169,11 +191,15 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64)
 }
 
 /// Final losses of every run, one row per width, with the success threshold.
-pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, s: f64) -> Res {
+pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+    let s = look.scale;
     root.fill(&WHITE).map_err(err)?;
     let rows = r.widths.len() as f64;
-    let mut chart = ChartBuilder::on(root)
-        .caption("Final loss of every run (log scale)", font(24.0, s))
+    let mut builder = ChartBuilder::on(root);
+    if look.caption {
+        builder.caption("Final loss of every run (log scale)", font(24.0, s));
+    }
+    let mut chart = builder
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(110.0, s))
@@ -260,8 +286,9 @@ pub fn tickets<DB: DrawingBackend>(
     root: &Area<DB>,
     n: &NeuronTicketResult,
     w: &WeightTicketResult,
-    s: f64,
+    look: Look,
 ) -> Res {
+    let s = look.scale;
     root.fill(&WHITE).map_err(err)?;
     let alphas: Vec<f64> = n
         .config
@@ -277,11 +304,14 @@ pub fn tickets<DB: DrawingBackend>(
         .max(1e-3)
         / 1.6;
     let hi = alphas.iter().copied().fold(0.0, f64::max).max(lo * 4.0) * 1.6;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
+    let mut builder = ChartBuilder::on(root);
+    if look.caption {
+        builder.caption(
             "Tickets embedded in a wider network: a lottery predicts 1 and 0",
             font(24.0, s),
-        )
+        );
+    }
+    let mut chart = builder
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(80.0, s))
@@ -378,7 +408,8 @@ pub fn tickets<DB: DrawingBackend>(
 }
 
 /// The smallest Hessian eigenvalue of the split embedding against mu.
-pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, s: f64) -> Res {
+pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, look: Look) -> Res {
+    let s = look.scale;
     root.fill(&WHITE).map_err(err)?;
     let pts: Vec<(f64, f64)> = r
         .mu_sweep
@@ -404,8 +435,11 @@ pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, s: f64) 
     let (mu_lo, mu_hi) = pts
         .iter()
         .fold((-1.0f64, 2.0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, font(24.0, s))
+    let mut builder = ChartBuilder::on(root);
+    if look.caption {
+        builder.caption(title, font(24.0, s));
+    }
+    let mut chart = builder
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(110.0, s))
@@ -464,18 +498,22 @@ pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, s: f64) 
 }
 
 /// Success against the dimension of the training subspace.
-pub fn subspace<DB: DrawingBackend>(root: &Area<DB>, r: &SubspaceResult, s: f64) -> Res {
+pub fn subspace<DB: DrawingBackend>(root: &Area<DB>, r: &SubspaceResult, look: Look) -> Res {
+    let s = look.scale;
     root.fill(&WHITE).map_err(err)?;
     let max_d = r.rows.iter().map(|r| r.dimension).max().unwrap_or(1) as f64;
     let p = crate::core::network::Shape::new(r.config.task.input_dim, r.config.width).num_params();
-    let mut chart = ChartBuilder::on(root)
-        .caption(
+    let mut builder = ChartBuilder::on(root);
+    if look.caption {
+        builder.caption(
             format!(
                 "Training in a random subspace (width {}, {} parameters)",
                 r.config.width, p
             ),
             font(24.0, s),
-        )
+        );
+    }
+    let mut chart = builder
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(80.0, s))
@@ -535,4 +573,209 @@ pub fn subspace<DB: DrawingBackend>(root: &Area<DB>, r: &SubspaceResult, s: f64)
         .draw()
         .map_err(err)?;
     root.present().map_err(err)
+}
+
+/// Signed logarithm for eigenvalues spanning many decades of both signs: `sign(x) log10(1 +
+/// |x| / 1e-6)`.
+fn symlog(x: f64) -> f64 {
+    x.signum() * (1.0 + x.abs() / 1e-6).log10()
+}
+
+/// Inverse of [`symlog`].
+fn symlog_inverse(y: f64) -> f64 {
+    y.signum() * (10f64.powf(y.abs()) - 1.0) * 1e-6
+}
+
+/// The smallest Hessian eigenvalues before and after widening, side by side, on a signed log
+/// scale; negative eigenvalues (escape directions) in vermillion.
+pub fn spectrum<DB: DrawingBackend>(
+    root: &Area<DB>,
+    before: &[f64],
+    after: Option<&[f64]>,
+    count: usize,
+    s: f64,
+) -> Res {
+    root.fill(&WHITE).map_err(err)?;
+    let take = |v: &[f64]| {
+        v.iter()
+            .take(count)
+            .map(|&x| symlog(x))
+            .collect::<Vec<f64>>()
+    };
+    let b = take(before);
+    let a = after.map(take).unwrap_or_default();
+    let top = b.iter().chain(&a).fold(1.0f64, |m, &y| m.max(y)) + 0.3;
+    let bottom = b.iter().chain(&a).fold(-1.0f64, |m, &y| m.min(y)) - 0.3;
+    let n = count.max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(12.0, s))
+        .x_label_area_size(px(44.0, s))
+        .y_label_area_size(px(80.0, s))
+        .build_cartesian_2d(0.0..n, bottom..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_desc("eigenvalue index (smallest first)")
+        .y_desc("Hessian eigenvalue (signed log)")
+        .x_labels(count.min(12))
+        .x_label_formatter(&|x| format!("{}", x.floor() as i64 + 1))
+        .y_label_formatter(&|y| {
+            let v = symlog_inverse(*y);
+            if v.abs() < 1e-7 {
+                "0".into()
+            } else {
+                format!("{v:.0e}")
+            }
+        })
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(19.0, s))
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (n, 0.0)],
+            BLACK.stroke_width(px(1.0, s) as u32),
+        ))
+        .map_err(err)?;
+    let bars = |values: &[f64], offset: f64, width: f64, colour: RGBColor| {
+        values
+            .iter()
+            .enumerate()
+            .map(move |(i, &y)| {
+                let c = if y < 0.0 { VERMILLION } else { colour };
+                let x0 = i as f64 + offset;
+                Rectangle::new([(x0, 0.0), (x0 + width, y)], c.filled())
+            })
+            .collect::<Vec<_>>()
+    };
+    let (bw, aw) = if a.is_empty() {
+        (0.7, 0.0)
+    } else {
+        (0.38, 0.38)
+    };
+    chart
+        .draw_series(bars(&b, 0.15, bw, GREY))
+        .map_err(err)?
+        .label("before (narrow network)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], GREY.filled()));
+    if !a.is_empty() {
+        chart
+            .draw_series(bars(&a, 0.15 + bw + 0.02, aw, BLUE))
+            .map_err(err)?
+            .label("after adding a neuron")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BLUE.filled()));
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, bottom), (0.0, bottom)],
+                VERMILLION.filled(),
+            )))
+            .map_err(err)?
+            .label("negative: a way down")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 14, y + 5)], VERMILLION.filled())
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(font(17.0, s))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// A named, coloured curve of `(step, loss)` points.
+pub type Curve = (String, Vec<(f64, f64)>, RGBColor);
+
+/// Several loss curves on one log-scale chart, with the success threshold.
+pub fn loss_curves<DB: DrawingBackend>(
+    root: &Area<DB>,
+    series: &[Curve],
+    threshold: f64,
+    s: f64,
+) -> Res {
+    root.fill(&WHITE).map_err(err)?;
+    let logs: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|(_, pts, _)| {
+            pts.iter()
+                .filter(|p| p.1 > 0.0 && p.1.is_finite())
+                .map(|&(x, y)| (x, y.log10()))
+                .collect()
+        })
+        .collect();
+    let t = threshold.log10();
+    let (lo, hi) = logs
+        .iter()
+        .flatten()
+        .fold((t, t), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let max_x = logs.iter().flatten().fold(10.0f64, |m, p| m.max(p.0));
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(12.0, s))
+        .x_label_area_size(px(44.0, s))
+        .y_label_area_size(px(70.0, s))
+        .build_cartesian_2d(0.0..max_x, (lo - 0.5)..(hi + 0.5))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("optimiser step")
+        .y_desc("loss (log scale)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("1e{:.0}", y))
+        .label_style(font(18.0, s))
+        .axis_desc_style(font(19.0, s))
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(0.0, t), (max_x, t)],
+            VERMILLION.stroke_width(px(2.0, s) as u32),
+        ))
+        .map_err(err)?
+        .label(format!("success threshold {threshold:e}"))
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                VERMILLION.stroke_width(3),
+            )
+        });
+    for ((name, _, colour), pts) in series.iter().zip(logs) {
+        let c = *colour;
+        chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(px(3.0, s) as u32)))
+            .map_err(err)?
+            .label(name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + px(24.0, s), y)], c.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(font(17.0, s))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}
+
+/// Colours of the page's series (Okabe–Ito), for callers outside this module.
+pub mod palette {
+    use plotters::style::RGBColor;
+    /// Blue.
+    pub const BLUE: RGBColor = super::BLUE;
+    /// Orange.
+    pub const ORANGE: RGBColor = super::ORANGE;
+    /// Vermillion.
+    pub const VERMILLION: RGBColor = super::VERMILLION;
+    /// Bluish green.
+    pub const GREEN: RGBColor = super::GREEN;
+    /// Grey.
+    pub const GREY: RGBColor = super::GREY;
 }

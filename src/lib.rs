@@ -28,6 +28,7 @@
 //!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
 //! - [`charts`]: plotters charts of the experiments, on SVG (figures) or canvas (page).
+//! - [`tables`]: CSV tables of the experiments (figures command and page exports).
 //! - [`jobs`]: the text protocol of the browser's experiment workers, and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
@@ -39,6 +40,7 @@ pub mod experiments;
 pub mod figures;
 pub mod jobs;
 pub mod settings;
+pub mod tables;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

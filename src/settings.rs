@@ -242,7 +242,7 @@ pub const PROPERTIES: &[Property] = &[
     choice_prop!("bias", "Random plane moves biases", biases, &["no", "yes"]),
     float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0),
     list_prop!("widths", "Widths to sweep", widths, 1, 64, 12),
-    int_prop!("runs", "Seeds (runs) per width", runs, 1, 200),
+    int_prop!("runs", "Seeds (runs)", runs, 1, 200),
     int_prop!("esteps", "Steps per run", experiment_steps, 100, 50_000),
     choice_prop!(
         "gran",

@@ -3,10 +3,9 @@
 
 pub mod presets;
 pub mod summary;
-pub mod tables;
 
-use crate::charts;
 use crate::experiments::{escape, subspace, sweep, tickets};
+use crate::{charts, tables};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use presets::Plan;
 use std::path::Path;
@@ -103,11 +102,16 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
     write("subspace.csv", tables::subspace(&r.subspace))?;
     let paths: Vec<std::path::PathBuf> = SVG_FILES.iter().map(|n| dir.join(n)).collect();
     let svg = |i: usize| SVGBackend::new(&paths[i], SVG_SIZE).into_drawing_area();
-    charts::width_sweep(&svg(0), &r.sweep, 1.0)?;
-    charts::loss_strips(&svg(1), &r.sweep, 1.0)?;
-    charts::tickets(&svg(2), &r.neuron_tickets, &r.weight_tickets, 1.0)?;
-    charts::escape_mu(&svg(3), &r.escape, 1.0)?;
-    charts::subspace(&svg(4), &r.subspace, 1.0)?;
+    charts::width_sweep(&svg(0), &r.sweep, charts::Look::FIGURE)?;
+    charts::loss_strips(&svg(1), &r.sweep, charts::Look::FIGURE)?;
+    charts::tickets(
+        &svg(2),
+        &r.neuron_tickets,
+        &r.weight_tickets,
+        charts::Look::FIGURE,
+    )?;
+    charts::escape_mu(&svg(3), &r.escape, charts::Look::FIGURE)?;
+    charts::subspace(&svg(4), &r.subspace, charts::Look::FIGURE)?;
     write("summary.md", summary::markdown(results, preset))?;
     Ok([
         "width_sweep.csv",

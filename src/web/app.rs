@@ -33,6 +33,46 @@ pub struct FinishedSlice {
     pub min_eigenvalue: Option<f64>,
 }
 
+impl FinishedSlice {
+    /// A complete slice with its contour lines and the points of `path` projected on its plane.
+    pub fn new(slice: Slice, path: &[Vec<f64>], at_step: u64, min_eigenvalue: Option<f64>) -> Self {
+        let r = slice.resolution;
+        let logs: Vec<f64> = slice
+            .values
+            .iter()
+            .map(|&v| if v > 0.0 { v.log10() } else { f64::NAN })
+            .collect();
+        let contours = match slice.positive_range() {
+            Some((lo, hi)) => even_levels(lo.log10(), hi.log10(), CONTOUR_LEVELS)
+                .into_iter()
+                .flat_map(|level| contour_segments(&logs, r, r, level))
+                .collect(),
+            None => Vec::new(),
+        };
+        let path = path.iter().map(|p| slice.plane.project(p)).collect();
+        FinishedSlice {
+            slice,
+            contours,
+            path,
+            at_step,
+            min_eigenvalue,
+        }
+    }
+}
+
+impl FinishedSlice {
+    /// A copy whose overlaid path is `path` projected on the plane.
+    pub fn clone_with_path(&self, path: &[Vec<f64>]) -> FinishedSlice {
+        FinishedSlice {
+            slice: self.slice.clone(),
+            contours: self.contours.clone(),
+            path: path.iter().map(|p| self.slice.plane.project(p)).collect(),
+            at_step: self.at_step,
+            min_eigenvalue: self.min_eigenvalue,
+        }
+    }
+}
+
 /// Where the landscape slice is.
 pub enum SliceState {
     /// Nothing requested yet.
@@ -222,33 +262,13 @@ impl App {
         else {
             return;
         };
-        let r = slice.resolution;
-        let logs: Vec<f64> = slice
-            .values
-            .iter()
-            .map(|&v| if v > 0.0 { v.log10() } else { f64::NAN })
-            .collect();
-        let contours = match slice.positive_range() {
-            Some((lo, hi)) => even_levels(lo.log10(), hi.log10(), CONTOUR_LEVELS)
-                .into_iter()
-                .flat_map(|level| contour_segments(&logs, r, r, level))
-                .collect(),
-            None => Vec::new(),
-        };
-        let path = self
-            .trainer
-            .trajectory
-            .values
-            .iter()
-            .map(|p| slice.plane.project(p))
-            .collect();
-        self.slice = SliceState::Ready(Box::new(FinishedSlice {
+        let done = FinishedSlice::new(
             slice,
-            contours,
-            path,
+            &self.trainer.trajectory.values,
             at_step,
             min_eigenvalue,
-        }));
+        );
+        self.slice = SliceState::Ready(Box::new(done));
         self.previous_slice = None;
         self.slice_version += 1;
     }

@@ -6,12 +6,14 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// Draws the loss curve `(steps, losses)` and the threshold line.
+/// Draws the loss curve `(steps, losses)`, the threshold line and, if given, a labelled
+/// vertical marker at a step (such as the moment a neuron was added).
 pub fn draw(
     canvas: &HtmlCanvasElement,
     steps: &[u64],
     losses: &[f64],
     threshold: f64,
+    marker: Option<(u64, &str)>,
 ) -> Result<(), String> {
     let Some(ratio) = fit_to_css_size(canvas) else {
         return Ok(());
@@ -76,6 +78,18 @@ pub fn draw(
         .map_err(|e| e.to_string())?
         .label("training loss")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));
+    if let Some((step, label)) = marker {
+        let x = step as f64;
+        let grey = RGBColor(120, 120, 120);
+        chart
+            .draw_series(LineSeries::new(
+                [(x, lo), (x, hi)],
+                grey.stroke_width((1.5 * ratio) as u32),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(label.to_string())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey.stroke_width(2)));
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)

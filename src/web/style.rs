@@ -29,9 +29,11 @@ pub fn sci(v: f64) -> String {
         e += 1.0;
         m /= 10.0;
     }
-    if (m - 1.0).abs() < 0.05 {
-        format!("1e{}", e as i32)
+    // One significant digit when it is exact enough, two otherwise (so that ticks of a
+    // narrow range stay distinct).
+    if (m - m.round()).abs() < 0.05 {
+        format!("{:.0}e{}", m.round(), e as i32)
     } else {
-        format!("{:.0}e{}", m, e as i32)
+        format!("{:.1}e{}", m, e as i32)
     }
 }

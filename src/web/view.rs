@@ -53,6 +53,7 @@ impl View {
                     &t.history.steps,
                     &t.history.values,
                     app.settings.threshold,
+                    None,
                 ));
             }
             self.loss_step = Some(step);

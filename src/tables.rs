@@ -1,4 +1,4 @@
-//! CSV tables of every experiment.
+//! CSV tables of every experiment, written by the figures command and exported by the page.
 
 use crate::experiments::escape::EscapeResult;
 use crate::experiments::subspace::SubspaceResult;

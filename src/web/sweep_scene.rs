@@ -1,0 +1,189 @@
+//! The width-sweep scene: runs a sweep in the worker pool and draws the success rate against
+//! width (with intervals and both lottery predictions) and every run's final loss, filling in as
+//! runs finish.
+
+use crate::charts;
+use crate::experiments::sweep::{summarise, SweepRun};
+use crate::jobs::{self, JobResult};
+use crate::settings::Settings;
+use crate::web::canvas::fit_to_css_size;
+use crate::web::{dom, workers};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use std::fmt::Write;
+use web_sys::HtmlCanvasElement;
+
+/// The sweep's runs so far and its state.
+#[derive(Default)]
+pub struct SweepScene {
+    /// Finished runs.
+    pub runs: Vec<SweepRun>,
+    /// Jobs in the current batch.
+    pub total: usize,
+    /// "idle", "running", "done" or "cancelled".
+    pub state: &'static str,
+    /// Errors reported by workers.
+    pub errors: Vec<String>,
+    /// The settings of the current batch.
+    pub settings: Option<Settings>,
+    drawn: Option<(usize, u32)>,
+}
+
+impl SweepScene {
+    /// Starts the sweep the settings describe.
+    pub fn start(&mut self, settings: &Settings) {
+        let settings = Settings {
+            scene: "sweep".into(),
+            ..settings.clone()
+        };
+        let jobs = jobs::jobs_for(&settings);
+        self.total = jobs.len();
+        self.runs.clear();
+        self.errors.clear();
+        self.state = "running";
+        workers::start(
+            jobs.iter()
+                .map(|j| jobs::encode_job(&settings, j))
+                .collect(),
+        );
+        self.settings = Some(settings);
+        self.drawn = None;
+    }
+
+    /// Stops the sweep; finished runs stay.
+    pub fn cancel(&mut self) {
+        workers::cancel();
+        if self.state == "running" {
+            self.state = "cancelled";
+        }
+        self.drawn = None;
+    }
+
+    /// Collects finished runs.
+    pub fn tick(&mut self) {
+        if self.state != "running" {
+            return;
+        }
+        workers::run_one_on_page();
+        let (results, errors) = workers::drain();
+        for r in results {
+            if let JobResult::Sweep(run) = r {
+                self.runs.push(run);
+            }
+        }
+        self.errors.extend(errors);
+        if self.runs.len() + self.errors.len() >= self.total {
+            self.state = "done";
+        }
+    }
+
+    /// Draws progress, charts and the table.
+    pub fn render(&mut self, force: bool) {
+        let done = self.runs.len();
+        dom::set_body_data("sweep-state", self.state);
+        dom::set_body_data("sweep-done", &done.to_string());
+        dom::set_body_data("sweep-total", &self.total.to_string());
+        if let Some(bar) = dom::document().get_element_by_id("sweep-progress") {
+            let frac = if self.total > 0 {
+                done as f64 / self.total as f64
+            } else {
+                0.0
+            };
+            let _ = bar.set_attribute("value", &format!("{frac:.3}"));
+        }
+        let mut status = match self.state {
+            "running" => format!(
+                "Running {done} of {} runs on {} {}…",
+                self.total,
+                if workers::on_page() {
+                    1
+                } else {
+                    workers::worker_count()
+                },
+                if workers::on_page() {
+                    "thread (this page; no web workers)"
+                } else {
+                    "web workers"
+                }
+            ),
+            "done" => format!("Finished: {done} runs."),
+            "cancelled" => format!("Cancelled after {done} of {} runs.", self.total),
+            _ => "Press “Run sweep” to train many students of each width.".into(),
+        };
+        if let Some(e) = self.errors.first() {
+            let _ = write!(status, " {} runs failed: {e}", self.errors.len());
+        }
+        dom::set_text("sweep-status", &status);
+        let key = (done, self.state.len() as u32);
+        if !force && self.drawn == Some(key) {
+            return;
+        }
+        self.drawn = Some(key);
+        let Some(settings) = &self.settings else {
+            return;
+        };
+        let result = summarise(&jobs::sweep_config(settings), &self.runs);
+        draw(&result, "sweep-canvas", charts::width_sweep);
+        draw(&result, "hist-canvas", charts::loss_strips);
+        let mut rows = String::new();
+        for w in &result.widths {
+            let _ = write!(
+                rows,
+                "<tr><td>{}</td><td>{}/{}</td><td>{:.0}%</td><td>{:.0}–{:.0}%</td><td>{:.1e}</td><td>{}</td><td>{}</td></tr>",
+                w.width,
+                w.successes,
+                w.runs,
+                100.0 * w.success_rate,
+                100.0 * w.ci.0,
+                100.0 * w.ci.1,
+                w.median_final_loss,
+                pct(w.lottery_disjoint),
+                pct(w.lottery_combinatorial)
+            );
+        }
+        if let Some(t) = dom::document().get_element_by_id("sweep-rows") {
+            t.set_inner_html(&rows);
+        }
+    }
+
+    /// The results as CSV (the figures command's `width_sweep.csv` format).
+    pub fn csv(&self) -> Option<String> {
+        let settings = self.settings.as_ref()?;
+        let result = summarise(&jobs::sweep_config(settings), &self.runs);
+        Some(crate::tables::width_sweep(&result))
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else {
+        format!("{:.0}%", 100.0 * x)
+    }
+}
+
+/// Draws a chart on the canvas `id`, scaled to its size.
+pub fn draw<T>(
+    value: &T,
+    id: &str,
+    f: impl Fn(&charts::Area<CanvasBackend>, &T, charts::Look) -> Result<(), String>,
+) {
+    let Some(canvas) = dom::by_id::<HtmlCanvasElement>(id) else {
+        return;
+    };
+    let Some(ratio) = fit_to_css_size(&canvas) else {
+        return;
+    };
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let width = canvas.width() as f64 / ratio;
+    let look = charts::Look {
+        scale: ratio * (width / 900.0).clamp(0.6, 1.0),
+        caption: false,
+    };
+    if let Err(e) = f(&root, value, look) {
+        web_sys::console::warn_1(&format!("chart not drawn: {e}").into());
+    }
+}
