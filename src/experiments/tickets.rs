@@ -288,6 +288,32 @@ pub struct WeightTicketResult {
     pub rows: Vec<AlphaRow>,
 }
 
+/// One round of magnitude pruning: `fraction` of the surviving input weights and half that
+/// fraction of the surviving output weights with the smallest trained magnitude. Biases are
+/// never pruned (as in Frankle & Carbin).
+pub fn prune_round(mask: &mut [bool], trained: &[f64], shape: Shape, fraction: f64) {
+    prune_smallest(mask, trained, shape.input_weights(), fraction);
+    prune_smallest(mask, trained, shape.output_weights(), fraction / 2.0);
+}
+
+/// The full network around a weight-level ticket: the ticket's weights at their values in
+/// `init`, every other weight re-drawn from the student initialisation (seeded by `seed`) and
+/// scaled by `alpha`.
+pub fn embed_weight_ticket(init: &Network, mask: &[bool], alpha: f64, seed: u64) -> Network {
+    let fresh = Network::student_init(
+        init.shape,
+        init.activation,
+        &mut SeededRng::new(seed, Stream::Perturbation),
+    );
+    let mut net = init.clone();
+    for ((x, &keep), f) in net.params.iter_mut().zip(mask).zip(&fresh.params) {
+        if !keep {
+            *x = alpha * f;
+        }
+    }
+    net
+}
+
 /// Prunes `fraction` of the surviving entries of `indices` with the smallest `|trained|`.
 fn prune_smallest(
     mask: &mut [bool],
@@ -340,19 +366,7 @@ pub fn run_weight_ticket(
     };
     let mut trained = dense.params.clone();
     for round in 0..config.rounds {
-        // Weights only, as Frankle & Carbin: biases and the output bias always stay.
-        prune_smallest(
-            &mut mask,
-            &trained,
-            shape.input_weights(),
-            config.prune_fraction,
-        );
-        prune_smallest(
-            &mut mask,
-            &trained,
-            shape.output_weights(),
-            config.prune_fraction / 2.0,
-        );
+        prune_round(&mut mask, &trained, shape, config.prune_fraction);
         if round + 1 < config.rounds {
             // Rewind the survivors to their initial values and retrain the sparse network.
             trained = run(task, init.clone(), Some(&mask), &config.run).params;
@@ -363,17 +377,7 @@ pub fn run_weight_ticket(
         .alphas
         .iter()
         .map(|&alpha| {
-            let fresh = Network::student_init(
-                shape,
-                task.config.activation,
-                &mut SeededRng::new(seed, Stream::Perturbation),
-            );
-            let mut net = init.clone();
-            for ((x, &keep), f) in net.params.iter_mut().zip(&mask).zip(&fresh.params) {
-                if !keep {
-                    *x = alpha * f;
-                }
-            }
+            let net = embed_weight_ticket(&init, &mask, alpha, seed);
             run(task, net, None, &config.run).success
         })
         .collect();

@@ -27,7 +27,12 @@ pub fn populate() {
                 if let Some(input) = dom::by_id::<HtmlInputElement>(p.key) {
                     input.set_min(&format!("{min}"));
                     input.set_max(&format!("{max}"));
-                    input.set_step("any");
+                    // Sliders move in hundredths of their range; number fields take any value.
+                    if input.type_() == "range" {
+                        input.set_step(&format!("{}", (max - min) / 100.0));
+                    } else {
+                        input.set_step("any");
+                    }
                 }
             }
             Kind::IntList { min, max, max_len } => {
@@ -61,6 +66,8 @@ pub fn write(settings: &Settings) {
         if let Some(el) = dom::document().get_element_by_id(p.key) {
             if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
                 input.set_value(&text);
+                // A slider shows its value in an <output id="KEY-value">.
+                dom::set_text(&format!("{}-value", p.key), &text);
             } else if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
                 select.set_value(&text);
             }

@@ -277,6 +277,12 @@ fn wire_controls() {
         if let Some(el) = dom::document().get_element_by_id(p.key) {
             let key = p.key;
             listen(&el, "change", move |_| on_setting_changed(key));
+            // A slider shows its value while it moves; the setting changes on release.
+            listen(&el, "input", move |_| {
+                if let Some(text) = controls::read(key) {
+                    dom::set_text(&format!("{key}-value"), &text);
+                }
+            });
         }
     }
 }

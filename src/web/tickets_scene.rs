@@ -8,6 +8,7 @@ use crate::core::network::{Network, Shape};
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::task::Task;
 use crate::core::train::{TrainConfig, Trainer};
+use crate::experiments::tickets::{embed_weight_ticket, prune_round};
 use crate::jobs::{self, JobResult};
 use crate::settings::Settings;
 use crate::web::canvas::{context, fit_to_css_size};
@@ -18,11 +19,26 @@ use std::fmt::Write;
 use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 
+/// Iterative magnitude pruning of the focus student, a training run at a time.
+struct Pruning {
+    init: Network,
+    mask: Vec<bool>,
+    /// Rounds of pruning done.
+    round: usize,
+    /// True while training for the rewinding point.
+    rewinding: bool,
+    trainer: Trainer,
+}
+
 /// The scene's state.
 pub struct TicketsScene {
     settings: Settings,
     alone: Trainer,
     embedded: Trainer,
+    /// Weight-level tickets: the pruning in progress before the pair can train.
+    pruning: Option<Pruning>,
+    /// Which parameters belong to the ticket (drawn blue; the rest orange).
+    ticket_mask: Vec<bool>,
     curves: [Vec<(f64, f64)>; 2],
     /// Table results: (wins alone, wins embedded) per seed.
     pub outcomes: Vec<(u64, bool, bool)>,
@@ -48,19 +64,45 @@ fn networks(task: &Task, s: &Settings) -> (Network, Network) {
     (ticket, wide)
 }
 
+fn run_config(settings: &Settings) -> TrainConfig {
+    TrainConfig {
+        max_steps: settings.experiment_steps as u64,
+        ..settings.train_config()
+    }
+}
+
 impl TicketsScene {
-    /// The focus ticket of `settings` (ticket seed = student seed), ready to train.
+    /// The focus ticket of `settings` (ticket seed = student seed), ready to train; for
+    /// weight-level tickets, the pruning that finds it starts first.
     pub fn new(settings: &Settings) -> TicketsScene {
         let task = Arc::new(Task::generate(settings.task_config()));
+        let config = run_config(settings);
         let (ticket, wide) = networks(&task, settings);
-        let config = TrainConfig {
-            max_steps: settings.experiment_steps as u64,
-            ..settings.train_config()
-        };
+        let k = ticket.shape.width;
+        let ticket_mask = (0..wide.shape.num_params())
+            .map(|i| neuron_of(wide.shape, i).is_some_and(|j| j < k))
+            .collect();
+        let pruning = (settings.granularity == "weight").then(|| {
+            let shape = Shape::new(task.config.input_dim, settings.width as usize);
+            let init = Network::student_init(
+                shape,
+                task.config.activation,
+                &mut SeededRng::new(settings.seed as u64, Stream::Student),
+            );
+            Pruning {
+                mask: vec![true; shape.num_params()],
+                round: 0,
+                rewinding: false,
+                trainer: Trainer::from_network(task.clone(), init.clone(), config),
+                init,
+            }
+        });
         TicketsScene {
             settings: settings.clone(),
             alone: Trainer::from_network(task.clone(), ticket, config),
             embedded: Trainer::from_network(task, wide, config),
+            pruning,
+            ticket_mask,
             curves: [Vec::new(), Vec::new()],
             outcomes: Vec::new(),
             total: 0,
@@ -77,6 +119,19 @@ impl TicketsScene {
         a.task_config() == s.task_config()
             && (a.seed, a.extra, a.alpha.to_bits(), a.experiment_steps)
                 == (s.seed, s.extra, s.alpha.to_bits(), s.experiment_steps)
+            && (
+                a.granularity.as_str(),
+                a.width,
+                a.rounds,
+                a.prune.to_bits(),
+                a.rewind,
+            ) == (
+                s.granularity.as_str(),
+                s.width,
+                s.rounds,
+                s.prune.to_bits(),
+                s.rewind,
+            )
             && (a.optimizer.as_str(), a.learning_rate.to_bits())
                 == (s.optimizer.as_str(), s.learning_rate.to_bits())
     }
@@ -105,9 +160,61 @@ impl TicketsScene {
         self.version += 1;
     }
 
+    /// Advances the pruning of a weight-level focus ticket; when it is done, the pair of
+    /// networks (ticket alone, masked; ticket embedded) replaces the neuron-level pair.
+    fn advance_pruning(&mut self, start: f64, budget_ms: f64) {
+        let Some(p) = &mut self.pruning else {
+            return;
+        };
+        while p.trainer.stopped().is_none() && now_ms() - start < budget_ms {
+            p.trainer.run(20);
+        }
+        self.version += 1;
+        if p.trainer.stopped().is_none() {
+            return;
+        }
+        let task = p.trainer.task().clone();
+        let config = run_config(&self.settings);
+        let rewind = self.settings.rewind as u64;
+        if p.rewinding {
+            // The survivors' values are those after `rewind` steps of dense training.
+            p.init = p.trainer.network().clone();
+            p.rewinding = false;
+        } else {
+            let trained = p.trainer.params().to_vec();
+            prune_round(&mut p.mask, &trained, p.init.shape, self.settings.prune);
+            p.round += 1;
+            if p.round == 1 && rewind > 0 {
+                p.rewinding = true;
+                let early = TrainConfig {
+                    max_steps: rewind,
+                    ..config
+                };
+                p.trainer = Trainer::from_network(task, p.init.clone(), early);
+                return;
+            }
+        }
+        if p.round < self.settings.rounds as usize {
+            p.trainer = Trainer::from_network(task, p.init.clone(), config).with_mask(&p.mask);
+            return;
+        }
+        let embedded = embed_weight_ticket(
+            &p.init,
+            &p.mask,
+            self.settings.alpha,
+            self.settings.seed as u64,
+        );
+        self.alone = Trainer::from_network(task.clone(), p.init.clone(), config).with_mask(&p.mask);
+        self.embedded = Trainer::from_network(task, embedded, config);
+        self.ticket_mask = p.mask.clone();
+        self.curves = [Vec::new(), Vec::new()];
+        self.pruning = None;
+    }
+
     /// Trains both focus networks a little and collects table results.
     pub fn tick(&mut self, budget_ms: f64) {
         let start = now_ms();
+        self.advance_pruning(start, budget_ms * 0.8);
         let steps = self.settings.speed.max(1) as u64;
         for (i, t) in [&mut self.alone, &mut self.embedded]
             .into_iter()
@@ -188,17 +295,36 @@ impl TicketsScene {
                 "training…"
             }
         };
-        let note = if self.settings.granularity == "weight" {
-            " (The live view shows a neuron-level ticket; the table tests weight-level tickets \
-             found by iterative magnitude pruning of width-n students.)"
-        } else {
-            ""
-        };
-        dom::set_text(
-            "tickets-status",
-            &format!(
-                "Ticket seed {} alone (width {}): loss {:.1e}, {}. Embedded with {} more neuron(s) at \
-                 alpha = {} (width {}): loss {:.1e}, {}.{note}",
+        let kept = self.ticket_mask.iter().filter(|&&m| m).count();
+        let text = match (&self.pruning, self.settings.granularity.as_str()) {
+            (Some(p), _) => format!(
+                "Finding the weight-level ticket of student seed {} (width {}): {} (step {} of {}).",
+                self.settings.seed,
+                p.init.shape.width,
+                if p.rewinding {
+                    "training to the rewinding point".to_string()
+                } else if p.round == 0 {
+                    "training the dense network".to_string()
+                } else {
+                    format!("pruning round {}, retraining the survivors", p.round + 1)
+                },
+                p.trainer.step(),
+                p.trainer.config().max_steps
+            ),
+            (None, "weight") => format!(
+                "Ticket: {kept} of {} parameters kept after {} rounds. Alone: loss {:.1e}, {}. \
+                 Embedded, the rest re-drawn at alpha = {}: loss {:.1e}, {}.",
+                self.ticket_mask.len(),
+                self.settings.rounds,
+                self.alone.loss(),
+                judge(&self.alone),
+                self.settings.alpha,
+                self.embedded.loss(),
+                judge(&self.embedded)
+            ),
+            _ => format!(
+                "Ticket seed {} alone (width {}): loss {:.1e}, {}. Embedded with {} more neuron(s) \
+                 at alpha = {} (width {}): loss {:.1e}, {}.",
                 self.settings.seed,
                 self.alone.shape.width,
                 self.alone.loss(),
@@ -209,7 +335,8 @@ impl TicketsScene {
                 self.embedded.loss(),
                 judge(&self.embedded)
             ),
-        );
+        };
+        dom::set_text("tickets-status", &text);
         let series = vec![
             (
                 "ticket alone".to_string(),
@@ -226,7 +353,15 @@ impl TicketsScene {
             charts::loss_curves(root, v, thr, s.scale)
         });
         if let Some(c) = dom::by_id::<HtmlCanvasElement>("tickets-diagram") {
-            draw_diagram(&c, self.embedded.network(), self.alone.shape.width);
+            let net = match &self.pruning {
+                Some(p) => p.trainer.network(),
+                None => self.embedded.network(),
+            };
+            let mask = match &self.pruning {
+                Some(p) => &p.mask,
+                None => &self.ticket_mask,
+            };
+            draw_diagram(&c, net, mask);
         }
         let t = self.table();
         for (id, v) in [
@@ -251,9 +386,23 @@ impl TicketsScene {
     }
 }
 
-/// Draws the network: inputs, hidden neurons (the ticket's in blue, the added ones in orange)
-/// and the output, with line widths by weight magnitude.
-fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, ticket_width: usize) {
+/// The hidden neuron a parameter belongs to (`None` for the output bias).
+fn neuron_of(s: Shape, i: usize) -> Option<usize> {
+    if s.input_weights().contains(&i) {
+        Some(i / s.input_dim)
+    } else if s.biases().contains(&i) {
+        Some(i - s.biases().start)
+    } else if s.output_weights().contains(&i) {
+        Some(i - s.output_weights().start)
+    } else {
+        None
+    }
+}
+
+/// Draws the network: inputs, hidden neurons and the output. Connections of the ticket
+/// (`mask`) are blue, the rest orange, line widths by weight magnitude; a neuron is blue if its
+/// output weight belongs to the ticket.
+fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, mask: &[bool]) {
     let Some(ratio) = fit_to_css_size(canvas) else {
         return;
     };
@@ -267,8 +416,8 @@ fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, ticket_width: usize) 
     let ys = |n: usize, i: usize| h * (i as f64 + 1.0) / (n as f64 + 1.0);
     let (xi, xh, xo) = (w * 0.12, w * 0.5, w * 0.88);
     let max_w = net.params.iter().fold(1e-9f64, |m, p| m.max(p.abs()));
-    let colour = |j: usize| {
-        if j < ticket_width {
+    let colour = |i: usize| {
+        if mask.get(i).copied().unwrap_or(false) {
             "#0072b2"
         } else {
             "#e69f00"
@@ -277,7 +426,7 @@ fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, ticket_width: usize) 
     for j in 0..s.width {
         for k in 0..s.input_dim {
             let v = net.params[s.input_weight(j, k)];
-            ctx.set_stroke_style_str(colour(j));
+            ctx.set_stroke_style_str(colour(s.input_weight(j, k)));
             ctx.set_global_alpha(0.25 + 0.75 * (v.abs() / max_w).min(1.0));
             ctx.set_line_width(ratio * (0.5 + 4.0 * v.abs() / max_w));
             ctx.begin_path();
@@ -286,6 +435,7 @@ fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, ticket_width: usize) 
             ctx.stroke();
         }
         let a = net.params[s.output_weight(j)];
+        ctx.set_stroke_style_str(colour(s.output_weight(j)));
         ctx.set_global_alpha(0.25 + 0.75 * (a.abs() / max_w).min(1.0));
         ctx.set_line_width(ratio * (0.5 + 4.0 * a.abs() / max_w));
         ctx.begin_path();
@@ -308,7 +458,7 @@ fn draw_diagram(canvas: &HtmlCanvasElement, net: &Network, ticket_width: usize) 
         node(xi, ys(s.input_dim, k), "#dddddd");
     }
     for j in 0..s.width {
-        node(xh, ys(s.width, j), colour(j));
+        node(xh, ys(s.width, j), colour(s.output_weight(j)));
     }
     node(xo, h / 2.0, "#dddddd");
     ctx.set_fill_style_str("#222222");
