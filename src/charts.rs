@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// A drawing area of any plotters backend.
-pub type Area<'a, DB> = DrawingArea<DB, Shift>;
+pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// How a chart is drawn: its scale (1 for a 960x600 figure) and whether it carries its own
 /// title (figures do; the page's figure captions already name the chart).
@@ -51,6 +51,52 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
+/// Draws a one-line legend of coloured line samples and labels across `area`, and returns
+/// the area below it for the chart (so the legend never hides data).
+fn legend_above<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[(&str, RGBColor)],
+    s: f64,
+) -> Result<Area<DB>, String> {
+    let (w, _) = area.dim_in_pixel();
+    let line = px(26.0, s);
+    // Lay the items out in rows that fit the width.
+    let char_w = 9.0 * s;
+    let mut rows: Vec<Vec<(&str, RGBColor)>> = vec![Vec::new()];
+    let mut x = 0.0;
+    for &(label, colour) in items {
+        let item_w = 40.0 * s + char_w * label.chars().count() as f64;
+        if x + item_w > w as f64 - 20.0 * s && rows.last().is_some_and(|r| !r.is_empty()) {
+            rows.push(Vec::new());
+            x = 0.0;
+        }
+        x += item_w;
+        if let Some(r) = rows.last_mut() {
+            r.push((label, colour));
+        }
+    }
+    let (top, rest) = area.split_vertically(line * rows.len() as i32 + px(6.0, s));
+    for (r, row) in rows.iter().enumerate() {
+        let y = px(6.0, s) + line * r as i32 + line / 2;
+        let mut x = px(60.0, s);
+        for &(label, colour) in row {
+            top.draw(&PathElement::new(
+                vec![(x, y), (x + px(24.0, s), y)],
+                colour.stroke_width(px(3.0, s) as u32),
+            ))
+            .map_err(err)?;
+            top.draw(&Text::new(
+                label.to_string(),
+                (x + px(30.0, s), y - px(9.0, s)),
+                font(17.0, s),
+            ))
+            .map_err(err)?;
+            x += px(40.0, s) + (char_w * label.chars().count() as f64) as i32;
+        }
+    }
+    Ok(rest)
+}
+
 /// Vertical error bars with caps.
 fn error_bars(
     points: &[(f64, (f64, f64))],
@@ -77,17 +123,28 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
     root.fill(&WHITE).map_err(err)?;
     let max_w = r.widths.iter().map(|w| w.width).max().unwrap_or(1) as f64;
     let k = r.config.task.teacher_width;
-    let mut builder = ChartBuilder::on(root);
-    if look.caption {
-        builder.caption(
-            format!(
-                "Success against student width (teacher: {} neurons, {}; {} seeds per width)",
-                k, r.config.task.activation, r.config.seeds
-            ),
-            font(24.0, s),
+    let titled = if look.caption {
+        let title = format!(
+            "Success against student width (teacher: {} neurons, {}; {} seeds per width)",
+            k, r.config.task.activation, r.config.seeds
         );
-    }
-    let mut chart = builder
+        root.titled(&title, font(24.0, s)).map_err(err)?
+    } else {
+        root.clone()
+    };
+    let body = legend_above(
+        &titled,
+        &[
+            ("measured, with 95% interval", BLUE),
+            (
+                "lottery, every k-subset a ticket: 1-(1-p)^C(n,k)",
+                VERMILLION,
+            ),
+            ("lottery, disjoint tickets: 1-(1-p)^floor(n/k)", ORANGE),
+        ],
+        s,
+    )?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(80.0, s))
@@ -97,6 +154,13 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         .configure_mesh()
         .x_desc("student width n")
         .y_desc("P(success)")
+        .y_label_formatter(&|y| {
+            if *y <= 1.0001 {
+                format!("{y:.1}")
+            } else {
+                String::new()
+            }
+        })
         .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(font(18.0, s))
         .axis_desc_style(font(20.0, s))
@@ -110,7 +174,7 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         .collect();
     for (name, colour, values) in [
         (
-            "lottery: every k-subset a ticket, 1-(1-p)^C(n,k)",
+            "lottery, every k-subset a ticket: 1-(1-p)^C(n,k)",
             VERMILLION,
             r.widths
                 .iter()
@@ -179,14 +243,6 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
                 .map(|&p| Circle::new(p, px(7.0, s), BLUE.filled())),
         )
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(18.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -203,7 +259,7 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         .margin(px(20.0, s))
         .x_label_area_size(px(60.0, s))
         .y_label_area_size(px(110.0, s))
-        .build_cartesian_2d(-20.0..0.5, -0.5..rows - 0.5)
+        .build_cartesian_2d(-20.0..0.5, -0.5..rows + 0.6)
         .map_err(err)?;
     let labels: Vec<String> = r
         .widths
@@ -213,7 +269,7 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
     chart
         .configure_mesh()
         .x_desc("log10(final loss)")
-        .y_labels(r.widths.len())
+        .y_labels(4 * r.widths.len() + 4)
         .y_label_formatter(&|y| {
             let i = y.round();
             if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
@@ -266,7 +322,7 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::UpperRight)
         .label_font(font(18.0, s))
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)

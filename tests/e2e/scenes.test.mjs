@@ -266,7 +266,9 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
   test('sweep: runs in workers, fills the table and charts, progress 0 -> 1, CSV', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, { hash: `#${SCENE_HASH.sweep}` }, async (page) => {
       assert.equal(await page.getAttribute('body', 'data-scene'), 'sweep');
-      await waitBodyData(page, 'sweepState', 'idle', 5000);
+      await page.waitForTimeout(300); // a few frames
+      // Checked at the end, so that one wrong attribute does not hide the rest of the run.
+      const stateBefore = await page.getAttribute('body', 'data-sweep-state');
       assert.equal(Number(await page.getAttribute('#sweep-progress', 'value')), 0, 'progress before the run');
       await page.locator('#sweep-run').click();
       await waitBodyData(page, 'sweepState', ['running', 'done'], 5000);
@@ -299,8 +301,10 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       assert.equal(rows.length, 3, 'one row per width');
       assert.deepEqual(rows.map((r) => r[0]), ['3', '4', '8'], 'widths in the first column');
       for (const r of rows) {
-        assert.match(r[1], /^\d+$/, `successes cell ${r[1]}`);
-        assert.ok(Number(r[1]) <= 4, `more successes than runs: ${r[1]}`);
+        const m = /^(\d+)\/(\d+)$/.exec(r[1]);
+        assert.ok(m, `successes cell ${JSON.stringify(r[1])} is not k/n`);
+        assert.equal(Number(m[2]), 4, `runs per width in ${r[1]}`);
+        assert.ok(Number(m[1]) <= 4, `more successes than runs: ${r[1]}`);
       }
 
       for (const id of SCENE_CANVASES.sweep) await assertCanvasNonBlank(t, page, id);
@@ -313,6 +317,8 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       t.diagnostic(`CSV: ${lines.length} lines; header: ${lines[0]}`);
       assert.ok(lines.length >= 4, `CSV has ${lines.length} lines, want a header and 3 widths:\n${csv}`);
       assert.ok(lines.slice(1).every((l) => l.split(',').length === lines[0].split(',').length), 'ragged CSV');
+
+      assert.equal(stateBefore, 'idle', 'body data-sweep-state before any run');
     });
   });
 
@@ -501,13 +507,19 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
   for (const viewport of [SLIDE, HD]) {
     const size = `${viewport.width}x${viewport.height}`;
     test(`embed mode at ${size}: no header, no scrollbars, non-blank canvases in every scene`, { timeout: TEST_TIMEOUT }, async (t) => {
+      // Every scene is checked; the failures are reported together at the end.
+      const failures = [];
       for (const scene of [...SCENES, 'story']) {
-        await withPage(t, { hash: `#${SCENE_HASH[scene]}&embed=1`, viewport }, async (page) => {
-          assert.equal(await page.getAttribute('body', 'data-embed'), '1', `${scene}: data-embed`);
-          assert.equal(await page.locator('header.top').isVisible(), false, `${scene}: header.top visible in embed mode`);
+        const sub = { name: `${t.name} ${scene}` };
+        await withPage(sub, { hash: `#${SCENE_HASH[scene]}&embed=1`, viewport }, async (page) => {
+          const check = (ok, message) => {
+            if (!ok) failures.push(`${scene}: ${message}`);
+          };
+          check(await page.getAttribute('body', 'data-embed') === '1', 'data-embed is not "1"');
+          check(!(await page.locator('header.top').isVisible()), 'header.top visible in embed mode');
           const shown = await page.getAttribute('body', 'data-scene');
           if (scene !== 'story') assert.equal(shown, scene);
-          else assert.ok(await page.locator('#story').isVisible(), 'story: #story panel not visible');
+          else check(await page.locator('#story').isVisible(), '#story panel not visible');
           // Give the scene time to draw (the escape scene trains for a few seconds first).
           if (shown === 'escape') await waitBodyData(page, 'escapePhase', ['stuck', 'not-stuck'], 60_000);
           await page.waitForTimeout(800);
@@ -519,14 +531,21 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
           }));
           t.diagnostic(`${scene}: scroll ${m.scrollWidth}x${m.scrollHeight} in ${m.innerWidth}x${m.innerHeight}`);
           if (viewport === SLIDE) await screenshot(t, page, `embed-${scene}-${size}.png`);
-          assert.ok(m.scrollHeight <= m.innerHeight + 1, `${scene}: page ${m.scrollHeight}px high in a ${m.innerHeight}px viewport`);
-          assert.ok(m.scrollWidth <= m.innerWidth + 1, `${scene}: page ${m.scrollWidth}px wide in a ${m.innerWidth}px viewport`);
+          check(m.scrollHeight <= m.innerHeight + 1, `page is ${m.scrollHeight}px high in a ${m.innerHeight}px viewport`);
+          check(m.scrollWidth <= m.innerWidth + 1, `page is ${m.scrollWidth}px wide in a ${m.innerWidth}px viewport`);
           for (const id of SCENE_CANVASES[shown]) {
-            assert.ok(await page.locator(`#${id}`).isVisible(), `${scene}: #${id} not visible`);
-            await assertCanvasNonBlank(t, page, id, `${scene}: `);
+            check(await page.locator(`#${id}`).isVisible(), `#${id} not visible`);
+            const st = await canvasStats(page, id);
+            if (st.error) {
+              check(false, st.error);
+              continue;
+            }
+            t.diagnostic(`${scene}: #${id} ${st.width}x${st.height}: ${st.distinct} colours, luminance std ${st.std.toFixed(1)}`);
+            check(st.distinct > 20 || st.std > 5, `#${id} (${st.width}x${st.height}) looks blank: ${st.distinct} colours, luminance std ${st.std.toFixed(1)}`);
           }
-        });
+        }).catch((err) => failures.push(`${scene}: ${err.message}`));
       }
+      assert.deepEqual(failures, [], `embed mode at ${size}:\n${failures.join('\n')}`);
     });
   }
 
