@@ -663,7 +663,13 @@ pub fn spectrum<DB: DrawingBackend>(
     let top = b.iter().chain(&a).fold(1.0f64, |m, &y| m.max(y)) + 0.3;
     let bottom = b.iter().chain(&a).fold(-1.0f64, |m, &y| m.min(y)) - 0.3;
     let n = count.max(1) as f64;
-    let mut chart = ChartBuilder::on(root)
+    let mut items = vec![("before (narrow network)", GREY)];
+    if !a.is_empty() {
+        items.push(("after adding a neuron", BLUE));
+        items.push(("negative: a way down", VERMILLION));
+    }
+    let body = legend_above(root, &items, s)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(px(12.0, s))
         .x_label_area_size(px(44.0, s))
         .y_label_area_size(px(80.0, s))
@@ -711,36 +717,12 @@ pub fn spectrum<DB: DrawingBackend>(
     } else {
         (0.38, 0.38)
     };
-    chart
-        .draw_series(bars(&b, 0.15, bw, GREY))
-        .map_err(err)?
-        .label("before (narrow network)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], GREY.filled()));
+    chart.draw_series(bars(&b, 0.15, bw, GREY)).map_err(err)?;
     if !a.is_empty() {
         chart
             .draw_series(bars(&a, 0.15 + bw + 0.02, aw, BLUE))
-            .map_err(err)?
-            .label("after adding a neuron")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BLUE.filled()));
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, bottom), (0.0, bottom)],
-                VERMILLION.filled(),
-            )))
-            .map_err(err)?
-            .label("negative: a way down")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 14, y + 5)], VERMILLION.filled())
-            });
+            .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(17.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
     root.present().map_err(err)
 }
 
@@ -772,6 +754,7 @@ pub fn loss_curves<DB: DrawingBackend>(
     let max_x = logs.iter().flatten().fold(10.0f64, |m, p| m.max(p.0));
     let mut chart = ChartBuilder::on(root)
         .margin(px(12.0, s))
+        .margin_right(px(30.0, s))
         .x_label_area_size(px(44.0, s))
         .y_label_area_size(px(70.0, s))
         .build_cartesian_2d(0.0..max_x, (lo - 0.5)..(hi + 0.5))

@@ -175,16 +175,8 @@ impl Plane {
             centre: centre.to_vec(),
             u: scaled(i),
             v: scaled(j),
-            u_label: format!(
-                "Hessian eigenvector {} (λ = {:.2e})",
-                i + 1,
-                spectrum.values[i]
-            ),
-            v_label: format!(
-                "Hessian eigenvector {} (λ = {:.2e})",
-                j + 1,
-                spectrum.values[j]
-            ),
+            u_label: format!("eigenvector {} (λ = {:.1e})", i + 1, spectrum.values[i]),
+            v_label: format!("eigenvector {} (λ = {:.1e})", j + 1, spectrum.values[j]),
         };
         (plane, spectrum)
     }

@@ -92,7 +92,7 @@ pub fn draw(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerLeft)
         .label_font(label)
         .background_style(WHITE.mix(0.85))
         .border_style(GRID)

@@ -93,7 +93,22 @@ pub fn start() {
     panic_panel::install();
     controls::populate();
     let hash = dom::window().location().hash().unwrap_or_default();
-    let (settings, notices) = Settings::from_hash(&hash);
+    let (mut settings, notices) = Settings::from_hash(&hash);
+    if settings.scene == "story" {
+        // A story link sets the page's preset, except where the link says otherwise.
+        let given: Vec<&str> = hash
+            .trim_start_matches('#')
+            .split('&')
+            .filter_map(|p| p.split('=').next())
+            .collect();
+        for pair in story::page(settings.page).preset.split('&') {
+            if let Some((k, v)) = pair.split_once('=') {
+                if !given.contains(&k) {
+                    settings.set_from_text(k, v);
+                }
+            }
+        }
+    }
     controls::write(&settings);
     controls::show_notices(&notices);
     write_hash(&settings);
@@ -160,6 +175,7 @@ fn show_scene(settings: &Settings) {
     dom::set_body_data("scene", &scene);
     dom::set_body_data("gran", &settings.granularity);
     dom::set_body_data("embed", &settings.embed);
+    dom::set_body_data("story", if settings.scene == "story" { "1" } else { "0" });
     with_scenes(|s| s.shown = scene);
     invalidate();
 }
@@ -481,7 +497,7 @@ fn frame() {
             "sweep" => {
                 with_scenes(|s| {
                     s.sweep.tick();
-                    s.sweep.render(std::mem::take(&mut s.force));
+                    s.sweep.render(std::mem::take(&mut s.force), &settings);
                 });
             }
             "tickets" => {

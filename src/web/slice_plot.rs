@@ -31,7 +31,7 @@ pub fn draw(
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (w, _) = root.dim_in_pixel();
-    let bar_width = (84.0 * ratio) as u32;
+    let bar_width = (92.0 * ratio) as u32;
     let (main, bar) = root.split_horizontally(w.saturating_sub(bar_width));
     // Keep the plane's axes at equal scale: pad the longer side so the plotting area is square.
     let (mw, mh) = main.dim_in_pixel();
@@ -191,7 +191,7 @@ fn draw_colour_bar(
         .margin_top((10.0 * ratio + pad_y) as i32)
         .margin_bottom((44.0 * ratio + pad_y) as i32)
         .margin_right((4.0 * ratio) as i32)
-        .y_label_area_size((48.0 * ratio) as i32)
+        .y_label_area_size((56.0 * ratio) as i32)
         .build_cartesian_2d(0.0..1.0, scale.log_lo()..scale.log_hi())
         .map_err(|e| e.to_string())?;
     chart

@@ -14,7 +14,6 @@ use std::fmt::Write;
 use web_sys::HtmlCanvasElement;
 
 /// The sweep's runs so far and its state.
-#[derive(Default)]
 pub struct SweepScene {
     /// Finished runs.
     pub runs: Vec<SweepRun>,
@@ -27,6 +26,19 @@ pub struct SweepScene {
     /// The settings of the current batch.
     pub settings: Option<Settings>,
     drawn: Option<(usize, u32)>,
+}
+
+impl Default for SweepScene {
+    fn default() -> SweepScene {
+        SweepScene {
+            runs: Vec::new(),
+            total: 0,
+            state: "idle",
+            errors: Vec::new(),
+            settings: None,
+            drawn: None,
+        }
+    }
 }
 
 impl SweepScene {
@@ -77,8 +89,8 @@ impl SweepScene {
         }
     }
 
-    /// Draws progress, charts and the table.
-    pub fn render(&mut self, force: bool) {
+    /// Draws progress, charts and the table (empty axes for `current` settings before a run).
+    pub fn render(&mut self, force: bool, current: &Settings) {
         let done = self.runs.len();
         dom::set_body_data("sweep-state", self.state);
         dom::set_body_data("sweep-done", &done.to_string());
@@ -119,9 +131,7 @@ impl SweepScene {
             return;
         }
         self.drawn = Some(key);
-        let Some(settings) = &self.settings else {
-            return;
-        };
+        let settings = self.settings.as_ref().unwrap_or(current);
         let result = summarise(&jobs::sweep_config(settings), &self.runs);
         draw(&result, "sweep-canvas", charts::width_sweep);
         draw(&result, "hist-canvas", charts::loss_strips);
