@@ -225,6 +225,13 @@ fn arrive(settings: &Settings) {
     let page = story::page(settings.page);
     match page.action {
         story::Action::None => {}
+        story::Action::Train => {
+            with_app(|app| {
+                if !app.running {
+                    app.toggle_running();
+                }
+            });
+        }
         story::Action::AddNeuron => {
             with_scenes(|s| s.pending_add = true);
         }

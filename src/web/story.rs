@@ -5,6 +5,8 @@
 pub enum Action {
     /// Nothing: the visitor presses the buttons.
     None,
+    /// Start training the playground's student.
+    Train,
     /// Start the scene's experiment in the workers (if not already run).
     RunExperiment,
     /// Add a neuron as soon as the narrow student is stuck.
@@ -35,7 +37,7 @@ pub const PAGES: [Page; 6] = [
                downhill. Here a width-16 student learns a width-4 teacher.",
         scene: "playground",
         preset: "width=16&seed=3&plane=pca&speed=40",
-        action: Action::None,
+        action: Action::Train,
     },
     Page {
         title: "2. Wider students succeed more often",
