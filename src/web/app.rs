@@ -216,6 +216,11 @@ impl App {
     /// Advances the app by one animation frame, spending at most about `budget_ms`.
     pub fn tick(&mut self, budget_ms: f64) {
         let start = now_ms();
+        if self.running && self.visible_slice().is_none() {
+            // No slice to show yet (training started at once): finish the first one while
+            // training, sharing the frame.
+            self.advance_slice(start, budget_ms / 2.0);
+        }
         if self.running {
             let mut left = self.settings.speed as u64;
             while left > 0 && now_ms() - start < budget_ms {
