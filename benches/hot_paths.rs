@@ -69,6 +69,15 @@ fn main() {
         });
         results.push((format!("hessian_eigen_w{width}_ms"), s * 1e3));
     }
+    // The quick width sweep of the browser benchmark: widths 3-8, 8 seeds, all cores.
+    let quick = escape_dims::experiments::sweep::SweepConfig {
+        widths: vec![3, 4, 5, 6, 8],
+        seeds: 8,
+        ..Default::default()
+    };
+    let start = Instant::now();
+    black_box(escape_dims::experiments::sweep::run_sweep(&quick));
+    results.push(("sweep_quick_s".into(), start.elapsed().as_secs_f64()));
     for (name, value) in &results {
         println!("{name:<24} {value:>12.3}");
     }

@@ -6,6 +6,7 @@
 //! [`story`], which shows the other scenes with preset settings.
 
 pub mod app;
+pub mod bench;
 pub mod canvas;
 pub mod controls;
 pub mod dom;
@@ -91,6 +92,10 @@ pub fn debug_panic() {
 /// animation loop.
 pub fn start() {
     panic_panel::install();
+    // Pages without the explorer's controls (the benchmark page) only use the exports.
+    if dom::document().get_element_by_id("controls").is_none() {
+        return;
+    }
     controls::populate();
     let hash = dom::window().location().hash().unwrap_or_default();
     let (mut settings, notices) = Settings::from_hash(&hash);

@@ -1,0 +1,115 @@
+// Browser half of the benchmark (scripts/bench.sh runs it after the native benchmark and the
+// release build). Serves dist/ with TensorFlow.js copied into dist/tfjs/, then in headless
+// Chromium:
+//   1. bench.html: our wasm (Adam step at widths 8/32/64, 101x101 slice at width 32) and the
+//      same step and slice in TensorFlow.js (cpu and wasm backends) from the same data and
+//      initial weights, checking that the losses agree;
+//   2. the explorer: time to first render, and long main-thread tasks (PerformanceObserver)
+//      while a 101x101 slice at width 32 and then the quick width sweep run;
+// and writes bench-results.json with the ratios, next to the native figures.
+//
+// Usage: node bench/run.mjs NATIVE_JSON OUT_JSON
+import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../tests/e2e/server.mjs';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const DIST = join(REPO, 'dist');
+const require = createRequire(join(REPO, 'tests/e2e/package.json'));
+const { chromium } = require('playwright-core');
+const [nativePath, outPath] = process.argv.slice(2);
+const native = JSON.parse(readFileSync(nativePath, 'utf8'));
+
+// Transfer size of the release build (gzip), before TensorFlow.js is added for the benchmark.
+let gzipBytes = 0;
+for (const f of readdirSync(DIST)) {
+  const p = join(DIST, f);
+  if (statSync(p).isFile() && f !== 'bench.html') gzipBytes += gzipSync(readFileSync(p), { level: 9 }).length;
+}
+
+const tfjs = join(REPO, 'bench/node_modules/@tensorflow');
+mkdirSync(join(DIST, 'tfjs'), { recursive: true });
+copyFileSync(join(tfjs, 'tfjs/dist/tf.min.js'), join(DIST, 'tfjs/tf.min.js'));
+for (const f of readdirSync(join(tfjs, 'tfjs-backend-wasm/dist'))) {
+  if (f === 'tf-backend-wasm.min.js' || f.endsWith('.wasm')) {
+    copyFileSync(join(tfjs, 'tfjs-backend-wasm/dist', f), join(DIST, 'tfjs', f));
+  }
+}
+
+const srv = await startServer({ root: DIST, prefix: '/' });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+});
+const out = {};
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`[bench.html] ${m.text()}`); });
+  await page.goto(`${srv.url}bench.html`);
+  await page.waitForFunction(() => document.body.dataset.done !== '0', null, { timeout: 600_000 });
+  const browserResults = await page.evaluate(() => window.benchResults);
+  await page.close();
+  if (browserResults.error) throw new Error(`bench.html: ${browserResults.error}`);
+  Object.assign(out, browserResults);
+
+  // The explorer itself: first render, then long tasks while a slice and a sweep run.
+  const ex = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await ex.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await ex.goto(`${srv.url}index.html#width=32&res=101&plane=random`);
+  await ex.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 60_000 });
+  out.first_render_ms = await ex.evaluate(() => performance.now());
+  const sliceStart = await ex.evaluate(() => performance.now());
+  await ex.waitForSelector('body[data-slice="ready"]', { state: 'attached', timeout: 120_000 });
+  out.slice_101_in_page_ms = (await ex.evaluate(() => performance.now())) - sliceStart;
+  await ex.click('button[data-goto="sweep"]');
+  await ex.fill('#widths', '3,4,5,6,8');
+  await ex.dispatchEvent('#widths', 'change');
+  await ex.fill('#runs', '8');
+  await ex.dispatchEvent('#runs', 'change');
+  const sweepStart = Date.now();
+  await ex.click('#sweep-run');
+  await ex.waitForSelector('body[data-sweep-state="done"]', { state: 'attached', timeout: 900_000 });
+  out.sweep_quick_s = (Date.now() - sweepStart) / 1000;
+  out.browser_workers = await ex.evaluate(() => navigator.hardwareConcurrency);
+  const tasks = await ex.evaluate(() => window.__longtasks);
+  // Tasks before the page was ready are start-up (compiling wasm); the target is about work.
+  const ready = out.first_render_ms;
+  out.max_longtask_ms = Math.max(0, ...tasks.filter((t) => t.start >= ready).map((t) => t.duration));
+  out.max_startup_task_ms = Math.max(0, ...tasks.filter((t) => t.start < ready).map((t) => t.duration));
+  await ex.close();
+} finally {
+  await browser.close();
+  await srv.close();
+}
+
+const tfBest = Math.min(out.tfjs_cpu_step_w32_ms ?? Infinity, out.tfjs_wasm_step_w32_ms ?? Infinity);
+const results = {
+  wasm_over_native_step: out.wasm_step_w32_ms / (native.adam_step_w32_us / 1000),
+  tfjs_best_over_ours_step: tfBest / out.wasm_step_w32_ms,
+  slice_101_ms: out.slice_101_ms,
+  max_longtask_ms: out.max_longtask_ms,
+  sweep_quick_s: out.sweep_quick_s,
+  gzip_kb: gzipBytes / 1024,
+  first_render_ms: out.first_render_ms,
+  native,
+  browser: out,
+  machine: {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    chromium: (await import('node:child_process')).execSync('/usr/bin/chromium --version').toString().trim(),
+  },
+  date: new Date().toISOString(),
+};
+writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));
