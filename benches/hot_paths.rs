@@ -61,6 +61,12 @@ fn main() {
         black_box(slice.values[0]);
     });
     results.push(("slice_101_w32_ms".into(), s * 1e3));
+    let s = median_seconds(budget, || {
+        let mut slice = Slice::new(plane.clone(), 101, 1.0).fast();
+        slice.compute_all(&obj);
+        black_box(slice.values[0]);
+    });
+    results.push(("slice_101_w32_fast_ms".into(), s * 1e3));
     for width in [32usize, 64] {
         let obj = Objective::new(&task, width);
         let net = student(&task, width);

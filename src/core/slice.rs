@@ -1,6 +1,7 @@
 //! Loss on an R x R grid over a plane, computed a few rows at a time so a browser can spread the
 //! work over animation frames.
 
+use crate::core::fast_slice::PlaneEvaluator;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 
@@ -20,6 +21,8 @@ pub struct Slice {
     /// `coord(c)`. Rows not yet computed hold NaN.
     pub values: Vec<f64>,
     rows_done: usize,
+    use_fast: bool,
+    fast: Option<PlaneEvaluator>,
 }
 
 impl Slice {
@@ -32,7 +35,16 @@ impl Slice {
             extent,
             values: vec![f64::NAN; resolution * resolution],
             rows_done: 0,
+            use_fast: false,
+            fast: None,
         }
+    }
+
+    /// The same slice computed with the fast 32-bit evaluator where the activation has one
+    /// ([`PlaneEvaluator`]: relative error about 1e-5, for drawing; exact otherwise).
+    pub fn fast(mut self) -> Slice {
+        self.use_fast = true;
+        self
     }
 
     /// Plane coordinate of grid index `i` (the same for rows and columns).
@@ -43,17 +55,30 @@ impl Slice {
     /// Computes up to `rows` more rows; returns true when the grid is complete.
     pub fn compute_rows(&mut self, objective: &Objective<'_>, rows: usize) -> bool {
         let r = self.resolution;
+        if self.use_fast && self.fast.is_none() {
+            self.fast = PlaneEvaluator::new(objective, &self.plane);
+            self.use_fast = self.fast.is_some();
+        }
         let mut point = vec![0.0; self.plane.centre.len()];
         let end = (self.rows_done + rows).min(r);
         for row in self.rows_done..end {
             let b = self.coord(row);
             for col in 0..r {
                 let a = self.coord(col);
-                self.plane.point_into(a, b, &mut point);
-                self.values[row * r + col] = objective.loss(&point);
+                self.values[row * r + col] = match &self.fast {
+                    Some(fast) => fast.loss(a, b),
+                    None => {
+                        self.plane.point_into(a, b, &mut point);
+                        objective.loss(&point)
+                    }
+                };
             }
         }
         self.rows_done = end;
+        if self.is_complete() {
+            // The coefficients are only needed while computing.
+            self.fast = None;
+        }
         self.is_complete()
     }
 

@@ -80,7 +80,7 @@ pub enum SliceState {
     /// Rows are being computed, a few per frame.
     Computing {
         /// The partial grid.
-        slice: Slice,
+        slice: Box<Slice>,
         /// Step of the centre point.
         at_step: u64,
         /// Smallest Hessian eigenvalue, for the Hessian plane.
@@ -204,9 +204,10 @@ impl App {
             plane,
             self.settings.resolution as usize,
             self.settings.extent,
-        );
+        )
+        .fast();
         self.slice = SliceState::Computing {
-            slice,
+            slice: Box::new(slice),
             at_step: self.trainer.step(),
             min_eigenvalue,
         };
@@ -268,7 +269,7 @@ impl App {
             return;
         };
         let done = FinishedSlice::new(
-            slice,
+            *slice,
             &self.trainer.trajectory.values,
             at_step,
             min_eigenvalue,

@@ -73,7 +73,7 @@ pub fn bench_slice(width: usize, res: usize) -> Vec<f64> {
     let net = student(&task, width);
     let plane = Plane::random(net.shape, &net.params, 1, false);
     let start = now_ms();
-    let mut slice = Slice::new(plane, res, 1.0);
+    let mut slice = Slice::new(plane, res, 1.0).fast();
     slice.compute_all(&objective);
     let ms = now_ms() - start;
     let mid = res / 2;

@@ -192,7 +192,7 @@ impl EscapeScene {
         // parameter norm so the neighbourhood of the minimum fills the frame.
         let (mut plane, _) = Plane::hessian(&objective, &net.params, 0, 1);
         scale_plane(&mut plane, 0.25);
-        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0));
+        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0).fast());
         self.finished_slice = None;
         self.path = vec![net.params.clone()];
         self.stuck = Some((net, end, spectrum));
@@ -255,7 +255,7 @@ impl EscapeScene {
         // The slice along the escape direction (lowest eigenvector) and the next one.
         let (mut plane, _) = Plane::hessian(&objective, &wide.params, 0, 1);
         scale_plane(&mut plane, 0.25);
-        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0));
+        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0).fast());
         self.finished_slice = None;
         let mut start = wide.clone();
         let mut rng = SeededRng::new(self.settings.case as u64, Stream::Perturbation);
