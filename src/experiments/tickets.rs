@@ -111,6 +111,22 @@ pub struct AlphaRow {
     pub given_losing: Rate,
 }
 
+/// The rows of the 2x2 analysis per alpha, from each ticket's `(wins alone, wins embedded at
+/// each alpha)`.
+fn alpha_rows(alphas: &[f64], outcomes: &[(bool, &[bool])]) -> Vec<AlphaRow> {
+    let given =
+        |wins: bool, i: usize| Rate::of(outcomes.iter().filter(|o| o.0 == wins).map(|o| o.1[i]));
+    alphas
+        .iter()
+        .enumerate()
+        .map(|(i, &alpha)| AlphaRow {
+            alpha,
+            given_winning: given(true, i),
+            given_losing: given(false, i),
+        })
+        .collect()
+}
+
 /// One ticket and its fate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketRun {
@@ -177,26 +193,11 @@ pub fn summarise_neuron_tickets(
     config: &NeuronTicketConfig,
     tickets: Vec<TicketRun>,
 ) -> NeuronTicketResult {
-    let rows = config
-        .alphas
+    let outcomes: Vec<(bool, &[bool])> = tickets
         .iter()
-        .enumerate()
-        .map(|(i, &alpha)| AlphaRow {
-            alpha,
-            given_winning: Rate::of(
-                tickets
-                    .iter()
-                    .filter(|t| t.wins_alone)
-                    .map(|t| t.embedded_success[i]),
-            ),
-            given_losing: Rate::of(
-                tickets
-                    .iter()
-                    .filter(|t| !t.wins_alone)
-                    .map(|t| t.embedded_success[i]),
-            ),
-        })
+        .map(|t| (t.wins_alone, t.embedded_success.as_slice()))
         .collect();
+    let rows = alpha_rows(&config.alphas, &outcomes);
     NeuronTicketResult {
         config: config.clone(),
         p_win_alone: Rate::of(tickets.iter().map(|t| t.wins_alone)),
@@ -402,24 +403,11 @@ pub fn run_weight_tickets(config: &WeightTicketConfig) -> WeightTicketResult {
     let task = Arc::new(Task::generate(config.task));
     let seeds: Vec<u64> = (0..config.seeds).map(|i| config.first_seed + i).collect();
     let runs = par_map(&seeds, |&s| run_weight_ticket(&task, config, s));
-    let rows = config
-        .alphas
+    let outcomes: Vec<(bool, &[bool])> = runs
         .iter()
-        .enumerate()
-        .map(|(i, &alpha)| AlphaRow {
-            alpha,
-            given_winning: Rate::of(
-                runs.iter()
-                    .filter(|r| r.ticket_alone_success)
-                    .map(|r| r.embedded_success[i]),
-            ),
-            given_losing: Rate::of(
-                runs.iter()
-                    .filter(|r| !r.ticket_alone_success)
-                    .map(|r| r.embedded_success[i]),
-            ),
-        })
+        .map(|r| (r.ticket_alone_success, r.embedded_success.as_slice()))
         .collect();
+    let rows = alpha_rows(&config.alphas, &outcomes);
     WeightTicketResult {
         config: config.clone(),
         dense: Rate::of(runs.iter().map(|r| r.dense_success)),
