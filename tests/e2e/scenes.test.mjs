@@ -8,35 +8,14 @@
 // /usr/bin/chromium) through playwright-core. Screenshots of every scene go to artifacts/e2e/
 // (scene-<name>.png at 1366x768, embed-<name>-960x540.png), plus one per failing test.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = resolve(process.env.E2E_DIST || join(REPO, 'dist'));
-const PREFIX = process.env.E2E_PREFIX || '/escape-dims/';
-const ARTIFACTS = join(REPO, 'artifacts', 'e2e');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-
-const READY_TIMEOUT = 30_000;
-const TEST_TIMEOUT = 180_000;
-const LAPTOP = { width: 1366, height: 768 };
-const SLIDE = { width: 960, height: 540 };
-const HD = { width: 1280, height: 720 };
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, HD, LAPTOP, SLIDE, TEST_TIMEOUT, READY_TIMEOUT, bodyNumber, dataset, useBrowser,
+  waitBodyNumberAtLeast, withPage as openPage,
+} from './harness.mjs';
 
 const SCENES = ['playground', 'sweep', 'tickets', 'escape'];
 // The canvases that carry each scene.
@@ -55,104 +34,10 @@ const SCENE_HASH = {
   story: 'scene=story&page=1',
 };
 
-let server;
-let browser;
+useBrowser();
 
-before(async () => {
-  assert.ok(
-    existsSync(join(DIST, 'index.html')),
-    `${DIST}/index.html is missing: build first (trunk build --release --offline=true)`,
-  );
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (scripts/setup.sh installs it)`);
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer({ root: DIST, prefix: PREFIX });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-// ---------------------------------------------------------------------------------------
-// helpers
-
-function safeName(s) {
-  return s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-}
-
-/**
- * Opens the explorer (with an optional `#hash`) in a fresh browser context, collecting console
- * errors and uncaught page errors, runs `body(page, problems)`, checks that no error was
- * reported, and closes the context. On failure a screenshot is saved to
- * artifacts/e2e/fail-<test>.png.
- */
-async function withPage(t, { hash = '', viewport = LAPTOP } = {}, body) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = { consoleErrors: [], pageErrors: [], failedRequests: [] };
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const loc = msg.location();
-      problems.consoleErrors.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-    }
-  });
-  page.on('pageerror', (err) => problems.pageErrors.push(err.stack || String(err)));
-  page.on('requestfailed', (req) =>
-    problems.failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`),
-  );
-  try {
-    await page.goto(server.url + hash, { waitUntil: 'load' });
-    await waitReady(page, problems);
-    await body(page, problems);
-    assertNoErrors(problems);
-  } catch (err) {
-    await page
-      .screenshot({ path: join(ARTIFACTS, `fail-${safeName(t.name)}.png`), fullPage: true })
-      .catch(() => {});
-    if (problems.consoleErrors.length || problems.pageErrors.length) {
-      err.message += `\nconsole errors:\n  ${problems.consoleErrors.join('\n  ') || '-'}` +
-        `\npage errors:\n  ${problems.pageErrors.join('\n  ') || '-'}`;
-    }
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-function assertNoErrors(problems) {
-  assert.deepEqual(problems.pageErrors, [], `uncaught page errors:\n${problems.pageErrors.join('\n')}`);
-  assert.deepEqual(problems.consoleErrors, [], `console errors:\n${problems.consoleErrors.join('\n')}`);
-}
-
-async function waitReady(page, problems) {
-  try {
-    await page.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: READY_TIMEOUT });
-  } catch (err) {
-    const status = await page.locator('#status').textContent().catch(() => null);
-    throw new Error(
-      `page never set body[data-ready="1"] within ${READY_TIMEOUT} ms; #status: ${JSON.stringify(status)}; ` +
-        `failed requests: ${problems.failedRequests.join(', ') || '-'}\n${err.message}`,
-    );
-  }
-}
-
-const dataset = (page) => page.evaluate(() => ({ ...document.body.dataset }));
-
-async function bodyNumber(page, key) {
-  const raw = await page.evaluate((k) => document.body.dataset[k], key);
-  const value = Number(raw);
-  assert.ok(raw !== undefined && raw !== '' && Number.isFinite(value), `body data-${key} = ${JSON.stringify(raw)} is not a finite number`);
-  return value;
-}
-
-async function waitBodyNumberAtLeast(page, key, min, timeout) {
-  await page.waitForFunction(
-    ([k, m]) => Number(document.body.dataset[k]) >= m,
-    [key, min],
-    { timeout, polling: 100 },
-  );
-}
+/** Every scene test also checks that no console or page error was reported. */
+const withPage = (t, options, body) => openPage(t, { ...options, noErrors: true }, body);
 
 /** Waits until body data-`key` is one of `values`; the error names the last value seen. */
 async function waitBodyData(page, key, values, timeout) {
