@@ -61,7 +61,7 @@ fn legend_above<DB: DrawingBackend>(
     let (w, _) = area.dim_in_pixel();
     let line = px(26.0, s);
     // Lay the items out in rows that fit the width.
-    let char_w = 9.0 * s;
+    let char_w = 10.0 * s;
     let mut rows: Vec<Vec<(&str, RGBColor)>> = vec![Vec::new()];
     let mut x = 0.0;
     for &(label, colour) in items {
@@ -752,7 +752,11 @@ pub fn loss_curves<DB: DrawingBackend>(
         .flatten()
         .fold((t, t), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
     let max_x = logs.iter().flatten().fold(10.0f64, |m, p| m.max(p.0));
-    let mut chart = ChartBuilder::on(root)
+    let threshold_label = format!("success threshold {threshold:e}");
+    let mut items: Vec<(&str, RGBColor)> = vec![(threshold_label.as_str(), VERMILLION)];
+    items.extend(series.iter().map(|(name, _, c)| (name.as_str(), *c)));
+    let body = legend_above(root, &items, s)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(px(12.0, s))
         .margin_right(px(30.0, s))
         .x_label_area_size(px(44.0, s))
@@ -775,32 +779,12 @@ pub fn loss_curves<DB: DrawingBackend>(
             vec![(0.0, t), (max_x, t)],
             VERMILLION.stroke_width(px(2.0, s) as u32),
         ))
-        .map_err(err)?
-        .label(format!("success threshold {threshold:e}"))
-        .legend(move |(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + px(24.0, s), y)],
-                VERMILLION.stroke_width(3),
-            )
-        });
-    for ((name, _, colour), pts) in series.iter().zip(logs) {
-        let c = *colour;
-        chart
-            .draw_series(LineSeries::new(pts, c.stroke_width(px(3.0, s) as u32)))
-            .map_err(err)?
-            .label(name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + px(24.0, s), y)], c.stroke_width(3))
-            });
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(font(17.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
         .map_err(err)?;
+    for ((_, _, colour), pts) in series.iter().zip(logs) {
+        chart
+            .draw_series(LineSeries::new(pts, colour.stroke_width(px(3.0, s) as u32)))
+            .map_err(err)?;
+    }
     root.present().map_err(err)
 }
 
