@@ -1,9 +1,12 @@
 //! Activation functions of teacher and student, with their first and second derivatives.
 //!
-//! All transcendental functions come from `libm`, a pure-Rust library, so that the same input
-//! gives the same bits natively and in WebAssembly.
+//! `tanh` is the branch-free [`tanh_f64`](crate::core::fast_math::tanh_f64), which vectorises;
+//! the other transcendental functions come from `libm`, a pure-Rust library. Either way the
+//! same input gives the same bits natively and in WebAssembly.
 
+use crate::core::fast_math::{tanh_f64, tanh_f64x4};
 use std::fmt;
+use wide::{f64x4, CmpGt};
 
 /// A hidden-unit nonlinearity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,7 +52,7 @@ impl Activation {
     #[inline]
     pub fn value(self, z: f64) -> f64 {
         match self {
-            Activation::Tanh => libm::tanh(z),
+            Activation::Tanh => tanh_f64(z),
             Activation::Relu => z.max(0.0),
             Activation::Softplus => softplus(z),
             Activation::Erf => libm::erf(z),
@@ -61,7 +64,7 @@ impl Activation {
     pub fn derivative(self, z: f64) -> f64 {
         match self {
             Activation::Tanh => {
-                let t = libm::tanh(z);
+                let t = tanh_f64(z);
                 1.0 - t * t
             }
             Activation::Relu => {
@@ -81,7 +84,7 @@ impl Activation {
     pub fn second_derivative(self, z: f64) -> f64 {
         match self {
             Activation::Tanh => {
-                let t = libm::tanh(z);
+                let t = tanh_f64(z);
                 -2.0 * t * (1.0 - t * t)
             }
             Activation::Relu => 0.0,
@@ -93,12 +96,40 @@ impl Activation {
         }
     }
 
+    /// Value and first derivative of four pre-activations at once, lane by lane equal to
+    /// [`Activation::value`] and [`Activation::derivative`]. `tanh` runs as SIMD code; the
+    /// others call the scalar functions per lane.
+    #[inline]
+    pub fn value_and_slope_x4(self, z: f64x4) -> (f64x4, f64x4) {
+        match self {
+            Activation::Tanh => {
+                let t = tanh_f64x4(z);
+                (t, f64x4::splat(1.0) - t * t)
+            }
+            Activation::Relu => {
+                let zero = f64x4::splat(0.0);
+                let positive = z.cmp_gt(zero);
+                (
+                    positive.blend(z, zero),
+                    positive.blend(f64x4::splat(1.0), zero),
+                )
+            }
+            act => {
+                let z = z.to_array();
+                (
+                    f64x4::new(z.map(|z| act.value(z))),
+                    f64x4::new(z.map(|z| act.derivative(z))),
+                )
+            }
+        }
+    }
+
     /// Value, first and second derivative at once (one `tanh` or `exp` instead of three).
     #[inline]
     pub fn all_derivatives(self, z: f64) -> (f64, f64, f64) {
         match self {
             Activation::Tanh => {
-                let t = libm::tanh(z);
+                let t = tanh_f64(z);
                 let d = 1.0 - t * t;
                 (t, d, -2.0 * t * d)
             }
@@ -158,6 +189,24 @@ mod tests {
                 assert_eq!(v, act.value(z));
                 assert_eq!(d1, act.derivative(z));
                 assert!((d2 - act.second_derivative(z)).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn four_lanes_equal_value_and_derivative() {
+        let zs: Vec<f64> = (-30..30)
+            .map(|i| i as f64 * 0.173)
+            .chain([0.0, -0.0])
+            .collect();
+        for act in Activation::ALL {
+            for z in zs.chunks_exact(4) {
+                let (v, d) = act.value_and_slope_x4(f64x4::new([z[0], z[1], z[2], z[3]]));
+                let lanes = v.to_array().into_iter().zip(d.to_array());
+                for ((value, slope), &z) in lanes.zip(z) {
+                    assert_eq!(value, act.value(z), "{act} value at {z}");
+                    assert_eq!(slope, act.derivative(z), "{act} slope at {z}");
+                }
             }
         }
     }

@@ -13,52 +13,42 @@ use crate::core::network::Shape;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 
-/// `e^x` in `f32` for `x` in about `[-87, 88]`: `2^k * 2^f` with `k` by round-to-nearest and a
-/// degree-6 polynomial for `2^f`, `|f| <= 1/2` (relative error about 2e-7). Branch-free.
-#[inline(always)]
-fn exp_f32(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    const LN2: f32 = std::f32::consts::LN_2;
-    // 1.5 * 2^23: adding and subtracting it rounds to the nearest integer.
-    const ROUND: f32 = 12_582_912.0;
-    let t = x * LOG2E;
-    let k = (t + ROUND) - ROUND;
-    let f = (t - k) * LN2;
-    let p = 1.0
-        + f * (1.0
-            + f * (0.5
-                + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0 + f * (1.0 / 720.0))))));
-    let bits = ((k as i32 + 127) << 23) as u32;
-    p * f32::from_bits(bits)
-}
+use crate::core::fast_math::tanh_f32x8;
+use wide::{f32x8, CmpGt};
 
-/// `tanh` in `f32`, branch-free: `1 - 2 / (e^{2x} + 1)` with the argument clamped to `[-9, 9]`
-/// (beyond which `tanh` is 1 to `f32` precision).
-#[inline(always)]
-fn tanh_f32(x: f32) -> f32 {
-    let x = x.clamp(-9.0, 9.0);
-    1.0 - 2.0 / (exp_f32(2.0 * x) + 1.0)
-}
-
-/// Neurons processed together: four independent partial sums the compiler maps to one
-/// 128-bit SIMD register (a single running sum could not be vectorised, since reordering a
-/// floating-point sum changes it).
-const LANES: usize = 4;
+/// Samples per SIMD vector.
+const LANES: usize = 8;
 
 /// Precomputed affine coefficients of a plane, for fast loss evaluation.
+///
+/// Coefficients are stored neuron by neuron, each a run over the samples packed eight to a
+/// SIMD vector (the last one padded with zeros), so the inner loop is element-wise over
+/// samples and no sum is reordered.
 #[derive(Clone, Debug)]
 pub struct PlaneEvaluator {
-    /// Width rounded up to a multiple of [`LANES`] (padding neurons have zero weights).
-    stride: usize,
-    z0: Vec<f32>,
-    zu: Vec<f32>,
-    zv: Vec<f32>,
+    samples: usize,
+    chunks: usize,
+    z0: Vec<f32x8>,
+    zu: Vec<f32x8>,
+    zv: Vec<f32x8>,
     a0: Vec<f32>,
     au: Vec<f32>,
     av: Vec<f32>,
     c: [f32; 3],
-    targets: Vec<f32>,
+    targets: Vec<f32x8>,
     relu: bool,
+}
+
+/// `values` packed eight to a vector, the last one padded with zeros.
+fn pack(values: &[f32]) -> Vec<f32x8> {
+    values
+        .chunks(LANES)
+        .map(|c| {
+            let mut lanes = [0f32; LANES];
+            lanes[..c.len()].copy_from_slice(c);
+            f32x8::new(lanes)
+        })
+        .collect()
 }
 
 impl PlaneEvaluator {
@@ -73,35 +63,35 @@ impl PlaneEvaluator {
         let shape: Shape = objective.shape;
         let (n, d) = (shape.width, shape.input_dim);
         let samples = objective.task.len();
-        let stride = n.div_ceil(LANES) * LANES;
-        let mut z = [
-            vec![0f32; samples * stride],
-            vec![0f32; samples * stride],
-            vec![0f32; samples * stride],
-        ];
-        for (m, p) in [&plane.centre, &plane.u, &plane.v].into_iter().enumerate() {
-            for (i, x) in objective.task.inputs.rows().into_iter().enumerate() {
-                for j in 0..n {
-                    let mut v = p[shape.bias(j)];
-                    for k in 0..d {
-                        v += p[shape.input_weight(j, k)] * x[k];
-                    }
-                    z[m][i * stride + j] = v as f32;
-                }
+        let pre_activations = |p: &[f64]| -> Vec<f32x8> {
+            let mut packed = Vec::with_capacity(n * samples.div_ceil(LANES));
+            for j in 0..n {
+                let row: Vec<f32> = objective
+                    .task
+                    .inputs
+                    .rows()
+                    .into_iter()
+                    .map(|x| {
+                        let mut v = p[shape.bias(j)];
+                        for k in 0..d {
+                            v += p[shape.input_weight(j, k)] * x[k];
+                        }
+                        v as f32
+                    })
+                    .collect();
+                packed.extend(pack(&row));
             }
-        }
-        let out = |p: &[f64]| -> Vec<f32> {
-            let mut w: Vec<f32> = shape.output_weights().map(|i| p[i] as f32).collect();
-            w.resize(stride, 0.0);
-            w
+            packed
         };
+        let out = |p: &[f64]| -> Vec<f32> { shape.output_weights().map(|i| p[i] as f32).collect() };
         let ob = shape.output_bias();
-        let [z0, zu, zv] = z;
+        let targets: Vec<f32> = objective.task.targets.iter().map(|&t| t as f32).collect();
         Some(PlaneEvaluator {
-            stride,
-            z0,
-            zu,
-            zv,
+            samples,
+            chunks: samples.div_ceil(LANES),
+            z0: pre_activations(&plane.centre),
+            zu: pre_activations(&plane.u),
+            zv: pre_activations(&plane.v),
             a0: out(&plane.centre),
             au: out(&plane.u),
             av: out(&plane.v),
@@ -110,7 +100,7 @@ impl PlaneEvaluator {
                 plane.u[ob] as f32,
                 plane.v[ob] as f32,
             ],
-            targets: objective.task.targets.iter().map(|&t| t as f32).collect(),
+            targets: pack(&targets),
             relu,
         })
     }
@@ -118,53 +108,42 @@ impl PlaneEvaluator {
     /// The loss at plane coordinates `(a, b)`.
     pub fn loss(&self, a: f64, b: f64) -> f64 {
         let (a, b) = (a as f32, b as f32);
-        let n = self.stride;
-        let w: Vec<f32> = (0..n)
-            .map(|j| self.a0[j] + a * self.au[j] + b * self.av[j])
-            .collect();
-        let c = self.c[0] + a * self.c[1] + b * self.c[2];
         // One loop per activation, so that the activation is not a branch in the inner loop.
         if self.relu {
-            self.mean_squared_error(a, b, &w, c, |z| z.max(0.0))
+            self.mean_squared_error(a, b, |z| {
+                let zero = f32x8::splat(0.0);
+                z.cmp_gt(zero).blend(z, zero)
+            })
         } else {
-            self.mean_squared_error(a, b, &w, c, tanh_f32)
+            self.mean_squared_error(a, b, tanh_f32x8)
         }
     }
 
     #[inline(always)]
-    fn mean_squared_error(
-        &self,
-        a: f32,
-        b: f32,
-        w: &[f32],
-        c: f32,
-        act: impl Fn(f32) -> f32,
-    ) -> f64 {
-        let n = self.stride;
-        let mut total = 0f64;
-        for (i, &y) in self.targets.iter().enumerate() {
-            let rows = i * n..(i + 1) * n;
-            let (z0, zu, zv) = (
-                &self.z0[rows.clone()],
-                &self.zu[rows.clone()],
-                &self.zv[rows],
-            );
-            let mut acc = [0f32; LANES];
-            let chunks = w
-                .chunks_exact(LANES)
-                .zip(z0.chunks_exact(LANES))
-                .zip(zu.chunks_exact(LANES).zip(zv.chunks_exact(LANES)));
-            for ((w, z0), (zu, zv)) in chunks {
-                for l in 0..LANES {
-                    let z = z0[l] + a * zu[l] + b * zv[l];
-                    acc[l] += w[l] * act(z);
-                }
+    fn mean_squared_error(&self, a: f32, b: f32, act: impl Fn(f32x8) -> f32x8) -> f64 {
+        let c = self.c[0] + a * self.c[1] + b * self.c[2];
+        // Residuals, accumulated neuron by neuron: start from `c - y`.
+        let mut r: Vec<f32x8> = self.targets.iter().map(|&y| f32x8::splat(c) - y).collect();
+        let (av, bv) = (f32x8::splat(a), f32x8::splat(b));
+        let rows = self
+            .z0
+            .chunks_exact(self.chunks)
+            .zip(self.zu.chunks_exact(self.chunks))
+            .zip(self.zv.chunks_exact(self.chunks));
+        for (j, ((z0, zu), zv)) in rows.enumerate() {
+            let w = f32x8::splat(self.a0[j] + a * self.au[j] + b * self.av[j]);
+            for (((r, &z0), &zu), &zv) in r.iter_mut().zip(z0).zip(zu).zip(zv) {
+                *r += w * act(z0 + av * zu + bv * zv);
             }
-            let f = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-            let r = (f + c - y) as f64;
-            total += r * r;
         }
-        total / self.targets.len() as f64
+        // Only the real samples count, not the padding lanes.
+        let total: f64 = r
+            .iter()
+            .flat_map(|r| r.to_array())
+            .take(self.samples)
+            .map(|r| (r as f64) * (r as f64))
+            .sum();
+        total / self.samples as f64
     }
 }
 
@@ -176,20 +155,6 @@ mod tests {
     use crate::core::task::{Task, TaskConfig};
     use crate::core::train::{TrainConfig, Trainer};
     use std::sync::Arc;
-
-    #[test]
-    fn fast_tanh_and_exp_are_accurate() {
-        for i in -400..=400 {
-            let x = i as f32 * 0.025;
-            let e = exp_f32(x);
-            assert!(
-                ((e as f64) / (x as f64).exp() - 1.0).abs() < 2e-6,
-                "exp {x}"
-            );
-            let t = tanh_f32(x) as f64;
-            assert!((t - (x as f64).tanh()).abs() < 3e-7, "tanh {x}: {t}");
-        }
-    }
 
     #[test]
     fn fast_slice_matches_the_exact_loss() {

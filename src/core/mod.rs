@@ -4,6 +4,7 @@ pub mod activation;
 pub mod colormap;
 pub mod contour;
 pub mod embed;
+pub mod fast_math;
 pub mod fast_slice;
 pub mod network;
 pub mod newton;

@@ -7,6 +7,7 @@ use crate::core::activation::Activation;
 use crate::core::network::Shape;
 use crate::core::task::Task;
 use ndarray::Array2;
+use wide::f64x4;
 
 /// A student architecture bound to a task: the function the optimiser minimises.
 #[derive(Clone, Copy, Debug)]
@@ -36,69 +37,96 @@ impl<'a> Objective<'a> {
 
     /// The loss at `params`.
     pub fn loss(&self, params: &[f64]) -> f64 {
-        let Shape {
-            input_dim: d,
-            width,
-        } = self.shape;
-        let (w, rest) = params.split_at(width * d);
-        let (b, rest) = rest.split_at(width);
-        let (a, c) = rest.split_at(width);
-        let mut total = 0.0;
-        for (x, &y) in self.task.inputs.rows().into_iter().zip(&self.task.targets) {
-            let mut f = c[0];
-            for j in 0..width {
-                let mut z = b[j];
-                for k in 0..d {
-                    z += w[j * d + k] * x[k];
-                }
-                f += a[j] * self.activation.value(z);
-            }
-            let r = f - y;
-            total += r * r;
-        }
-        total / self.task.len() as f64
+        let packed = PackedSamples::new(self.task);
+        let mut hidden = vec![f64x4::ZERO; self.shape.width * packed.chunks()];
+        let residuals = self.forward(params, &packed, &mut hidden, None);
+        self.mean_square(&residuals)
     }
 
     /// The loss at `params`; writes its gradient into `grad` (of length `num_params`).
+    ///
+    /// Samples go four at a time through SIMD lanes (see [`PackedSamples`]); every sum over
+    /// samples is a fixed interleaving of four partial sums, the same on every target.
     pub fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
-        let Shape {
-            input_dim: d,
-            width,
-        } = self.shape;
         let shape = self.shape;
-        grad.iter_mut().for_each(|g| *g = 0.0);
-        let (w, rest) = params.split_at(width * d);
-        let (b, rest) = rest.split_at(width);
-        let (a, c) = rest.split_at(width);
-        let mut h = vec![0.0; width];
-        let mut dh = vec![0.0; width];
-        let mut total = 0.0;
-        let scale = 2.0 / self.task.len() as f64;
-        for (x, &y) in self.task.inputs.rows().into_iter().zip(&self.task.targets) {
-            let mut f = c[0];
-            for j in 0..width {
-                let mut z = b[j];
-                for k in 0..d {
-                    z += w[j * d + k] * x[k];
+        let packed = PackedSamples::new(self.task);
+        let chunks = packed.chunks();
+        let mut hidden = vec![f64x4::ZERO; shape.width * chunks];
+        let mut slopes = vec![f64x4::ZERO; shape.width * chunks];
+        let residuals = self.forward(params, &packed, &mut hidden, Some(&mut slopes));
+        // dL/df_i (zero in the padding lanes, since the residuals are).
+        let scale = f64x4::splat(2.0 / self.task.len() as f64);
+        let g: Vec<f64x4> = residuals.iter().map(|&r| scale * r).collect();
+        let mut input_sums = vec![f64x4::ZERO; shape.input_dim];
+        let rows = hidden.chunks_exact(chunks).zip(slopes.chunks_exact(chunks));
+        for (j, (h, ds)) in rows.enumerate() {
+            let a = f64x4::splat(params[shape.output_weight(j)]);
+            let (mut output_sum, mut bias_sum) = (f64x4::ZERO, f64x4::ZERO);
+            input_sums.fill(f64x4::ZERO);
+            for (i, ((&g, &h), &ds)) in g.iter().zip(h).zip(ds).enumerate() {
+                output_sum += g * h;
+                // dL/dz_ij.
+                let gz = g * a * ds;
+                bias_sum += gz;
+                for (sum, column) in input_sums.iter_mut().zip(&packed.columns) {
+                    *sum += gz * column[i];
                 }
-                h[j] = self.activation.value(z);
-                dh[j] = self.activation.derivative(z);
-                f += a[j] * h[j];
             }
-            let r = f - y;
-            total += r * r;
-            let g = scale * r;
-            for j in 0..width {
-                let gz = g * a[j] * dh[j];
-                for k in 0..d {
-                    grad[j * d + k] += gz * x[k];
-                }
-                grad[shape.bias(j)] += gz;
-                grad[shape.output_weight(j)] += g * h[j];
+            grad[shape.output_weight(j)] = lane_sum(output_sum);
+            grad[shape.bias(j)] = lane_sum(bias_sum);
+            for (k, &sum) in input_sums.iter().enumerate() {
+                grad[shape.input_weight(j, k)] = lane_sum(sum);
             }
-            grad[shape.output_bias()] += g;
         }
-        total / self.task.len() as f64
+        grad[shape.output_bias()] = lane_sum(g.iter().fold(f64x4::ZERO, |acc, &g| acc + g));
+        self.mean_square(&residuals)
+    }
+
+    /// `(1/N) sum_i r_i^2` of packed residuals.
+    fn mean_square(&self, residuals: &[f64x4]) -> f64 {
+        lane_sum(residuals.iter().fold(f64x4::ZERO, |acc, &r| acc + r * r)) / self.task.len() as f64
+    }
+
+    /// The residuals `f(x_i) - y_i`, packed (zero in padding lanes). Fills `hidden`
+    /// (neuron-major, `width x chunks`) with the hidden activations and, when given, `slopes`
+    /// with the activation's derivatives.
+    fn forward(
+        &self,
+        params: &[f64],
+        packed: &PackedSamples,
+        hidden: &mut [f64x4],
+        mut slopes: Option<&mut [f64x4]>,
+    ) -> Vec<f64x4> {
+        let shape = self.shape;
+        let chunks = packed.chunks();
+        let mut f = vec![f64x4::splat(params[shape.output_bias()]); chunks];
+        let mut w = vec![f64x4::ZERO; shape.input_dim];
+        for (j, h) in hidden.chunks_exact_mut(chunks).enumerate() {
+            let b = f64x4::splat(params[shape.bias(j)]);
+            let a = f64x4::splat(params[shape.output_weight(j)]);
+            for (k, w) in w.iter_mut().enumerate() {
+                *w = f64x4::splat(params[shape.input_weight(j, k)]);
+            }
+            let mut ds = slopes
+                .as_deref_mut()
+                .map(|s| &mut s[j * chunks..(j + 1) * chunks]);
+            for (i, (h, f)) in h.iter_mut().zip(f.iter_mut()).enumerate() {
+                let mut z = b;
+                for (w, column) in w.iter().zip(&packed.columns) {
+                    z += *w * column[i];
+                }
+                let (value, slope) = self.activation.value_and_slope_x4(z);
+                *h = value;
+                if let Some(ds) = ds.as_deref_mut() {
+                    ds[i] = slope;
+                }
+                *f += a * value;
+            }
+        }
+        for ((f, &y), &m) in f.iter_mut().zip(&packed.targets).zip(&packed.mask) {
+            *f = (*f - y) * m;
+        }
+        f
     }
 
     /// The gradient at `params` (allocating).
@@ -199,6 +227,52 @@ impl<'a> Objective<'a> {
         }
         h
     }
+}
+
+/// The samples of a task packed four to a SIMD vector, column by column, the last vector
+/// padded with zeros. `mask` is 1 in real lanes and 0 in padding lanes.
+struct PackedSamples {
+    columns: Vec<Vec<f64x4>>,
+    targets: Vec<f64x4>,
+    mask: Vec<f64x4>,
+}
+
+impl PackedSamples {
+    fn new(task: &Task) -> PackedSamples {
+        let pack = |values: &mut dyn Iterator<Item = f64>| -> Vec<f64x4> {
+            let values: Vec<f64> = values.collect();
+            values
+                .chunks(4)
+                .map(|c| {
+                    let mut lanes = [0.0; 4];
+                    lanes[..c.len()].copy_from_slice(c);
+                    f64x4::new(lanes)
+                })
+                .collect()
+        };
+        PackedSamples {
+            columns: task
+                .inputs
+                .columns()
+                .into_iter()
+                .map(|c| pack(&mut c.iter().copied()))
+                .collect(),
+            targets: pack(&mut task.targets.iter().copied()),
+            mask: pack(&mut task.targets.iter().map(|_| 1.0)),
+        }
+    }
+
+    /// Number of four-lane vectors per column.
+    fn chunks(&self) -> usize {
+        self.targets.len()
+    }
+}
+
+/// The sum of a vector's lanes, in a fixed order: `(l0 + l1) + (l2 + l3)`.
+#[inline]
+fn lane_sum(v: f64x4) -> f64 {
+    let l = v.to_array();
+    (l[0] + l[1]) + (l[2] + l[3])
 }
 
 #[cfg(test)]
