@@ -107,33 +107,66 @@ impl PlaneEvaluator {
 
     /// The loss at plane coordinates `(a, b)`.
     pub fn loss(&self, a: f64, b: f64) -> f64 {
-        let (a, b) = (a as f32, b as f32);
-        // One loop per activation, so that the activation is not a branch in the inner loop.
-        if self.relu {
-            self.mean_squared_error(a, b, |z| {
-                let zero = f32x8::splat(0.0);
-                z.cmp_gt(zero).blend(z, zero)
-            })
-        } else {
-            self.mean_squared_error(a, b, tanh_f32x8)
+        let mut out = [0.0];
+        self.row_losses(b, &[a], &mut out);
+        out[0]
+    }
+
+    /// The losses at `(a, b)` for every `a` in `first_coords`, into `out`: one grid row. The
+    /// parts that depend on `b` only are computed once per row.
+    pub fn row_losses(&self, b: f64, first_coords: &[f64], out: &mut [f64]) {
+        let b = b as f32;
+        let bv = f32x8::splat(b);
+        let zb: Vec<f32x8> = self
+            .z0
+            .iter()
+            .zip(&self.zv)
+            .map(|(&z0, &zv)| z0 + bv * zv)
+            .collect();
+        let wb: Vec<f32> = self
+            .a0
+            .iter()
+            .zip(&self.av)
+            .map(|(&a0, &av)| a0 + b * av)
+            .collect();
+        let cb = self.c[0] + b * self.c[2];
+        let row = RowCoefficients {
+            zb: &zb,
+            wb: &wb,
+            cb,
+        };
+        for (&a, out) in first_coords.iter().zip(out) {
+            // One loop per activation, so that the activation is not a branch in the inner loop.
+            *out = if self.relu {
+                self.mean_squared_error(&row, a as f32, |z| {
+                    let zero = f32x8::splat(0.0);
+                    z.cmp_gt(zero).blend(z, zero)
+                })
+            } else {
+                self.mean_squared_error(&row, a as f32, tanh_f32x8)
+            };
         }
     }
 
     #[inline(always)]
-    fn mean_squared_error(&self, a: f32, b: f32, act: impl Fn(f32x8) -> f32x8) -> f64 {
-        let c = self.c[0] + a * self.c[1] + b * self.c[2];
+    fn mean_squared_error(
+        &self,
+        row: &RowCoefficients<'_>,
+        a: f32,
+        act: impl Fn(f32x8) -> f32x8,
+    ) -> f64 {
+        let c = row.cb + a * self.c[1];
         // Residuals, accumulated neuron by neuron: start from `c - y`.
         let mut r: Vec<f32x8> = self.targets.iter().map(|&y| f32x8::splat(c) - y).collect();
-        let (av, bv) = (f32x8::splat(a), f32x8::splat(b));
-        let rows = self
-            .z0
+        let av = f32x8::splat(a);
+        let rows = row
+            .zb
             .chunks_exact(self.chunks)
-            .zip(self.zu.chunks_exact(self.chunks))
-            .zip(self.zv.chunks_exact(self.chunks));
-        for (j, ((z0, zu), zv)) in rows.enumerate() {
-            let w = f32x8::splat(self.a0[j] + a * self.au[j] + b * self.av[j]);
-            for (((r, &z0), &zu), &zv) in r.iter_mut().zip(z0).zip(zu).zip(zv) {
-                *r += w * act(z0 + av * zu + bv * zv);
+            .zip(self.zu.chunks_exact(self.chunks));
+        for (j, (zb, zu)) in rows.enumerate() {
+            let w = f32x8::splat(row.wb[j] + a * self.au[j]);
+            for ((r, &zb), &zu) in r.iter_mut().zip(zb).zip(zu) {
+                *r += w * act(zb + av * zu);
             }
         }
         // Only the real samples count, not the padding lanes.
@@ -145,6 +178,16 @@ impl PlaneEvaluator {
             .sum();
         total / self.samples as f64
     }
+}
+
+/// The parts of the evaluator that depend only on the second coordinate `b` of a grid row.
+struct RowCoefficients<'a> {
+    /// `z0 + b zv`, packed like the pre-activations.
+    zb: &'a [f32x8],
+    /// Output weights `a0 + b av`.
+    wb: &'a [f32],
+    /// Output bias `c0 + b cv`.
+    cb: f32,
 }
 
 #[cfg(test)]

@@ -37,96 +37,105 @@ impl<'a> Objective<'a> {
 
     /// The loss at `params`.
     pub fn loss(&self, params: &[f64]) -> f64 {
-        let packed = PackedSamples::new(self.task);
-        let mut hidden = vec![f64x4::ZERO; self.shape.width * packed.chunks()];
-        let residuals = self.forward(params, &packed, &mut hidden, None);
-        self.mean_square(&residuals)
+        self.evaluate(params, None)
     }
 
     /// The loss at `params`; writes its gradient into `grad` (of length `num_params`).
-    ///
-    /// Samples go four at a time through SIMD lanes (see [`PackedSamples`]); every sum over
-    /// samples is a fixed interleaving of four partial sums, the same on every target.
     pub fn loss_and_gradient(&self, params: &[f64], grad: &mut [f64]) -> f64 {
-        let shape = self.shape;
-        let packed = PackedSamples::new(self.task);
-        let chunks = packed.chunks();
-        let mut hidden = vec![f64x4::ZERO; shape.width * chunks];
-        let mut slopes = vec![f64x4::ZERO; shape.width * chunks];
-        let residuals = self.forward(params, &packed, &mut hidden, Some(&mut slopes));
-        // dL/df_i (zero in the padding lanes, since the residuals are).
-        let scale = f64x4::splat(2.0 / self.task.len() as f64);
-        let g: Vec<f64x4> = residuals.iter().map(|&r| scale * r).collect();
-        let mut input_sums = vec![f64x4::ZERO; shape.input_dim];
-        let rows = hidden.chunks_exact(chunks).zip(slopes.chunks_exact(chunks));
-        for (j, (h, ds)) in rows.enumerate() {
-            let a = f64x4::splat(params[shape.output_weight(j)]);
-            let (mut output_sum, mut bias_sum) = (f64x4::ZERO, f64x4::ZERO);
-            input_sums.fill(f64x4::ZERO);
-            for (i, ((&g, &h), &ds)) in g.iter().zip(h).zip(ds).enumerate() {
-                output_sum += g * h;
-                // dL/dz_ij.
-                let gz = g * a * ds;
-                bias_sum += gz;
-                for (sum, column) in input_sums.iter_mut().zip(&packed.columns) {
-                    *sum += gz * column[i];
-                }
-            }
-            grad[shape.output_weight(j)] = lane_sum(output_sum);
-            grad[shape.bias(j)] = lane_sum(bias_sum);
-            for (k, &sum) in input_sums.iter().enumerate() {
-                grad[shape.input_weight(j, k)] = lane_sum(sum);
-            }
-        }
-        grad[shape.output_bias()] = lane_sum(g.iter().fold(f64x4::ZERO, |acc, &g| acc + g));
-        self.mean_square(&residuals)
+        self.evaluate(params, Some(grad))
     }
 
-    /// `(1/N) sum_i r_i^2` of packed residuals.
-    fn mean_square(&self, residuals: &[f64x4]) -> f64 {
-        lane_sum(residuals.iter().fold(f64x4::ZERO, |acc, &r| acc + r * r)) / self.task.len() as f64
-    }
-
-    /// The residuals `f(x_i) - y_i`, packed (zero in padding lanes). Fills `hidden`
-    /// (neuron-major, `width x chunks`) with the hidden activations and, when given, `slopes`
-    /// with the activation's derivatives.
-    fn forward(
-        &self,
-        params: &[f64],
-        packed: &PackedSamples,
-        hidden: &mut [f64x4],
-        mut slopes: Option<&mut [f64x4]>,
-    ) -> Vec<f64x4> {
+    /// The loss, and the gradient into `grad` when given.
+    ///
+    /// Samples go four at a time through SIMD lanes: for each group of four, the forward pass
+    /// over all neurons, then its contribution to every gradient entry, added to a per-entry
+    /// four-lane accumulator. The working set (a few vectors per neuron) stays in the
+    /// innermost cache, and every sum over samples is a fixed interleaving of four partial
+    /// sums, the same on every target.
+    fn evaluate(&self, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
         let shape = self.shape;
-        let chunks = packed.chunks();
-        let mut f = vec![f64x4::splat(params[shape.output_bias()]); chunks];
-        let mut w = vec![f64x4::ZERO; shape.input_dim];
-        for (j, h) in hidden.chunks_exact_mut(chunks).enumerate() {
-            let b = f64x4::splat(params[shape.bias(j)]);
-            let a = f64x4::splat(params[shape.output_weight(j)]);
-            for (k, w) in w.iter_mut().enumerate() {
-                *w = f64x4::splat(params[shape.input_weight(j, k)]);
+        let (d, width, samples) = (shape.input_dim, shape.width, self.task.len());
+        let splat = |range: std::ops::Range<usize>| -> Vec<f64x4> {
+            params[range].iter().map(|&p| f64x4::splat(p)).collect()
+        };
+        let w = splat(shape.input_weights());
+        let b = splat(shape.biases());
+        let a = splat(shape.output_weights());
+        let c = f64x4::splat(params[shape.output_bias()]);
+        let scale = f64x4::splat(2.0 / samples as f64);
+        let with_gradient = grad.is_some();
+        // Per-neuron values and slopes of the current four samples, and the gradient's
+        // accumulators (laid out like the parameters).
+        let mut h = vec![f64x4::ZERO; width];
+        let mut ds = vec![f64x4::ZERO; width];
+        let mut acc = vec![f64x4::ZERO; if with_gradient { shape.num_params() } else { 0 }];
+        let mut x = vec![f64x4::ZERO; d];
+        let mut squares = f64x4::ZERO;
+        // Row-major `N x d` (the task builds it in standard layout; copied otherwise).
+        let copy: Vec<f64>;
+        let inputs: &[f64] = match self.task.inputs.as_slice() {
+            Some(rows) => rows,
+            None => {
+                copy = self.task.inputs.iter().copied().collect();
+                &copy
             }
-            let mut ds = slopes
-                .as_deref_mut()
-                .map(|s| &mut s[j * chunks..(j + 1) * chunks]);
-            for (i, (h, f)) in h.iter_mut().zip(f.iter_mut()).enumerate() {
-                let mut z = b;
-                for (w, column) in w.iter().zip(&packed.columns) {
-                    z += *w * column[i];
+        };
+        let targets = &self.task.targets;
+        for first in (0..samples).step_by(4) {
+            // Gather four samples (the last group padded with zeros, masked out below).
+            let lanes = (samples - first).min(4);
+            let (mut y, mut mask) = ([0.0; 4], [0.0; 4]);
+            for l in 0..lanes {
+                y[l] = targets[first + l];
+                mask[l] = 1.0;
+            }
+            for (k, x) in x.iter_mut().enumerate() {
+                let lane = |l: usize| {
+                    if l < lanes {
+                        inputs[(first + l) * d + k]
+                    } else {
+                        0.0
+                    }
+                };
+                *x = f64x4::new([lane(0), lane(1), lane(2), lane(3)]);
+            }
+            let (y, mask) = (f64x4::new(y), f64x4::new(mask));
+            let mut f = c;
+            for j in 0..width {
+                let mut z = b[j];
+                for (w, x) in w[j * d..(j + 1) * d].iter().zip(&x) {
+                    z += *w * *x;
                 }
                 let (value, slope) = self.activation.value_and_slope_x4(z);
-                *h = value;
-                if let Some(ds) = ds.as_deref_mut() {
-                    ds[i] = slope;
+                h[j] = value;
+                ds[j] = slope;
+                f += a[j] * value;
+            }
+            let r = (f - y) * mask;
+            squares += r * r;
+            if !with_gradient {
+                continue;
+            }
+            // dL/df for the four samples.
+            let g = scale * r;
+            for j in 0..width {
+                acc[shape.output_weight(j)] += g * h[j];
+                // dL/dz_j.
+                let gz = g * a[j] * ds[j];
+                acc[shape.bias(j)] += gz;
+                let row = &mut acc[j * d..(j + 1) * d];
+                for (acc, x) in row.iter_mut().zip(&x) {
+                    *acc += gz * *x;
                 }
-                *f += a * value;
+            }
+            acc[shape.output_bias()] += g;
+        }
+        if let Some(grad) = grad {
+            for (g, &acc) in grad.iter_mut().zip(&acc) {
+                *g = lane_sum(acc);
             }
         }
-        for ((f, &y), &m) in f.iter_mut().zip(&packed.targets).zip(&packed.mask) {
-            *f = (*f - y) * m;
-        }
-        f
+        lane_sum(squares) / samples as f64
     }
 
     /// The gradient at `params` (allocating).
@@ -226,45 +235,6 @@ impl<'a> Objective<'a> {
             }
         }
         h
-    }
-}
-
-/// The samples of a task packed four to a SIMD vector, column by column, the last vector
-/// padded with zeros. `mask` is 1 in real lanes and 0 in padding lanes.
-struct PackedSamples {
-    columns: Vec<Vec<f64x4>>,
-    targets: Vec<f64x4>,
-    mask: Vec<f64x4>,
-}
-
-impl PackedSamples {
-    fn new(task: &Task) -> PackedSamples {
-        let pack = |values: &mut dyn Iterator<Item = f64>| -> Vec<f64x4> {
-            let values: Vec<f64> = values.collect();
-            values
-                .chunks(4)
-                .map(|c| {
-                    let mut lanes = [0.0; 4];
-                    lanes[..c.len()].copy_from_slice(c);
-                    f64x4::new(lanes)
-                })
-                .collect()
-        };
-        PackedSamples {
-            columns: task
-                .inputs
-                .columns()
-                .into_iter()
-                .map(|c| pack(&mut c.iter().copied()))
-                .collect(),
-            targets: pack(&mut task.targets.iter().copied()),
-            mask: pack(&mut task.targets.iter().map(|_| 1.0)),
-        }
-    }
-
-    /// Number of four-lane vectors per column.
-    fn chunks(&self) -> usize {
-        self.targets.len()
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::core::fast_slice::PlaneEvaluator;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
+use std::ops::Range;
 
 /// Largest grid resolution offered.
 pub const MAX_RESOLUTION: usize = 201;
@@ -59,27 +60,72 @@ impl Slice {
             self.fast = PlaneEvaluator::new(objective, &self.plane);
             self.use_fast = self.fast.is_some();
         }
-        let mut point = vec![0.0; self.plane.centre.len()];
         let end = (self.rows_done + rows).min(r);
-        for row in self.rows_done..end {
-            let b = self.coord(row);
-            for col in 0..r {
-                let a = self.coord(col);
-                self.values[row * r + col] = match &self.fast {
-                    Some(fast) => fast.loss(a, b),
-                    None => {
-                        self.plane.point_into(a, b, &mut point);
-                        objective.loss(&point)
-                    }
-                };
-            }
-        }
+        let mut values = std::mem::take(&mut self.values);
+        self.compute_into(
+            self.fast.as_ref(),
+            objective,
+            self.rows_done..end,
+            &mut values[self.rows_done * r..end * r],
+        );
+        self.values = values;
         self.rows_done = end;
         if self.is_complete() {
             // The coefficients are only needed while computing.
             self.fast = None;
         }
         self.is_complete()
+    }
+
+    /// The losses of grid rows `rows` (row-major), computed without storing them: the work of
+    /// one web worker when rows are shared out. Equal, bit for bit, to what
+    /// [`Slice::compute_rows`] stores for those rows.
+    pub fn row_values(&self, objective: &Objective<'_>, rows: Range<usize>) -> Vec<f64> {
+        let rows = rows.start.min(self.resolution)..rows.end.min(self.resolution);
+        let fast = if self.use_fast {
+            PlaneEvaluator::new(objective, &self.plane)
+        } else {
+            None
+        };
+        let mut out = vec![0.0; rows.len() * self.resolution];
+        self.compute_into(fast.as_ref(), objective, rows, &mut out);
+        out
+    }
+
+    /// Stores rows computed elsewhere (by [`Slice::row_values`]) starting at row `first`, and
+    /// counts them as done. Returns true when the grid is complete. Rows are expected once
+    /// each; values beyond the grid are ignored.
+    pub fn fill_rows(&mut self, first: usize, values: &[f64]) -> bool {
+        let r = self.resolution;
+        let start = (first * r).min(self.values.len());
+        let end = (start + values.len()).min(self.values.len());
+        self.values[start..end].copy_from_slice(&values[..end - start]);
+        self.rows_done = (self.rows_done + (end - start) / r).min(r);
+        self.is_complete()
+    }
+
+    fn compute_into(
+        &self,
+        fast: Option<&PlaneEvaluator>,
+        objective: &Objective<'_>,
+        rows: Range<usize>,
+        out: &mut [f64],
+    ) {
+        let r = self.resolution;
+        let coords: Vec<f64> = (0..r).map(|i| self.coord(i)).collect();
+        let mut point = vec![0.0; self.plane.centre.len()];
+        for (row, out) in rows.zip(out.chunks_exact_mut(r)) {
+            let b = coords[row];
+            match fast {
+                Some(fast) => fast.row_losses(b, &coords, out),
+                None => {
+                    for (&a, out) in coords.iter().zip(out) {
+                        self.plane.point_into(a, b, &mut point);
+                        *out = objective.loss(&point);
+                    }
+                }
+            }
+        }
     }
 
     /// Computes every remaining row.
@@ -146,5 +192,39 @@ mod tests {
         assert_eq!(slice.at(0, 0), obj.loss(&corner));
         let (lo, hi) = slice.positive_range().expect("finite losses");
         assert!(lo < hi);
+    }
+
+    #[test]
+    fn rows_computed_elsewhere_fill_the_same_grid() {
+        let task = Task::generate(TaskConfig::default());
+        let obj = Objective::new(&task, 6);
+        let mut rng = SeededRng::new(2, Stream::Student);
+        let net = Network::student_init(Shape::new(2, 6), task.config.activation, &mut rng);
+        for fast in [false, true] {
+            let plane = Plane::random(net.shape, &net.params, 3, true);
+            let mut whole = Slice::new(plane.clone(), 13, 0.9);
+            let mut shared = Slice::new(plane, 13, 0.9);
+            if fast {
+                whole = whole.fast();
+                shared = shared.fast();
+            }
+            whole.compute_all(&obj);
+            // Out of order, as workers may answer.
+            for rows in [5..9, 0..5, 9..13] {
+                let values = shared.row_values(&obj, rows.clone());
+                assert_eq!(values.len(), rows.len() * 13);
+                assert_eq!(shared.fill_rows(rows.start, &values), rows.end == 13);
+            }
+            assert!(shared.is_complete());
+            assert_eq!(
+                whole.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                shared
+                    .values
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect::<Vec<_>>(),
+                "fast={fast}"
+            );
+        }
     }
 }

@@ -7,12 +7,17 @@ use crate::core::plane::{Plane, PlaneKind};
 use crate::core::slice::Slice;
 use crate::core::task::Task;
 use crate::core::train::Trainer;
+use crate::jobs::{self, Job, JobResult};
 use crate::settings::Settings;
 use crate::web::dom::now_ms;
+use crate::web::workers::{self, Pool};
 use std::sync::Arc;
 
 /// Number of contour levels drawn on a slice.
 const CONTOUR_LEVELS: usize = 9;
+
+/// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
+const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
 
 /// Largest number of parameters for which the Hessian plane is offered (its eigen-decomposition
 /// runs on the main thread; `cargo bench --bench hot_paths` measured 16 ms natively at 257
@@ -77,10 +82,12 @@ impl FinishedSlice {
 pub enum SliceState {
     /// Nothing requested yet.
     Idle,
-    /// Rows are being computed, a few per frame.
+    /// Rows are being computed: by the slice workers, or on the page a few per frame.
     Computing {
         /// The partial grid.
         slice: Box<Slice>,
+        /// True if the slice workers compute the rows (false: on the page).
+        in_workers: bool,
         /// Step of the centre point.
         at_step: u64,
         /// Smallest Hessian eigenvalue, for the Hessian plane.
@@ -206,8 +213,18 @@ impl App {
             self.settings.extent,
         )
         .fast();
+        let mut in_workers = false;
+        if !workers::on_page(Pool::Slices) {
+            workers::start(Pool::Slices, self.slice_jobs(&slice));
+            in_workers = !workers::on_page(Pool::Slices);
+            if !in_workers {
+                // No workers could be made: this slice is computed on the page.
+                workers::cancel(Pool::Slices);
+            }
+        }
         self.slice = SliceState::Computing {
             slice: Box::new(slice),
+            in_workers,
             at_step: self.trainer.step(),
             min_eigenvalue,
         };
@@ -238,10 +255,59 @@ impl App {
         }
     }
 
+    /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
+    /// takes about 10 ms (so that the page can also run one within a frame while the workers
+    /// load).
+    fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
+        let r = slice.resolution;
+        let width = self.trainer.shape.width;
+        let per_row = (r * self.trainer.task().len() * width).max(1);
+        let rows_per_job = (SLICE_JOB_EVALUATIONS / per_row).clamp(1, r);
+        (0..r)
+            .step_by(rows_per_job)
+            .map(|first| {
+                let job = Job::SliceRows {
+                    width,
+                    resolution: r,
+                    extent: slice.extent,
+                    first,
+                    end: (first + rows_per_job).min(r),
+                    plane: slice.plane.clone(),
+                };
+                jobs::encode_job(&self.settings, &job)
+            })
+            .collect()
+    }
+
     fn advance_slice(&mut self, start: f64, budget_ms: f64) {
-        let SliceState::Computing { slice, .. } = &mut self.slice else {
+        let SliceState::Computing {
+            slice, in_workers, ..
+        } = &mut self.slice
+        else {
             return;
         };
+        if *in_workers {
+            // Help while the workers load (the first slice after opening the page).
+            while now_ms() - start < budget_ms && workers::run_one_on_page(Pool::Slices, true) {}
+            let (results, errors) = workers::drain(Pool::Slices);
+            if !errors.is_empty() {
+                // The workers failed: compute this slice and later ones on the page.
+                workers::fall_back_to_page(Pool::Slices);
+                let restart = Slice::new(slice.plane.clone(), slice.resolution, slice.extent);
+                **slice = restart.fast();
+                *in_workers = false;
+                return;
+            }
+            for r in results {
+                if let JobResult::SliceRows { first, values } = r {
+                    slice.fill_rows(first, &values);
+                }
+            }
+            if slice.is_complete() {
+                self.finish_slice();
+            }
+            return;
+        }
         let task = self.trainer.task().clone();
         let objective = Objective {
             task: &task,
@@ -264,6 +330,7 @@ impl App {
             slice,
             at_step,
             min_eigenvalue,
+            ..
         } = std::mem::replace(&mut self.slice, SliceState::Idle)
         else {
             return;

@@ -7,6 +7,7 @@ use crate::experiments::sweep::{summarise, SweepRun};
 use crate::jobs::{self, JobResult};
 use crate::settings::Settings;
 use crate::web::canvas::fit_to_css_size;
+use crate::web::workers::Pool;
 use crate::web::{dom, workers};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -54,6 +55,7 @@ impl SweepScene {
         self.errors.clear();
         self.state = "running";
         workers::start(
+            Pool::Experiments,
             jobs.iter()
                 .map(|j| jobs::encode_job(&settings, j))
                 .collect(),
@@ -64,7 +66,7 @@ impl SweepScene {
 
     /// Stops the sweep; finished runs stay.
     pub fn cancel(&mut self) {
-        workers::cancel();
+        workers::cancel(Pool::Experiments);
         if self.state == "running" {
             self.state = "cancelled";
         }
@@ -76,8 +78,8 @@ impl SweepScene {
         if self.state != "running" {
             return;
         }
-        workers::run_one_on_page();
-        let (results, errors) = workers::drain();
+        workers::run_one_on_page(Pool::Experiments, false);
+        let (results, errors) = workers::drain(Pool::Experiments);
         for r in results {
             if let JobResult::Sweep(run) = r {
                 self.runs.push(run);
@@ -107,12 +109,12 @@ impl SweepScene {
             "running" => format!(
                 "Running {done} of {} runs on {} {}…",
                 self.total,
-                if workers::on_page() {
+                if workers::on_page(Pool::Experiments) {
                     1
                 } else {
                     workers::worker_count()
                 },
-                if workers::on_page() {
+                if workers::on_page(Pool::Experiments) {
                     "thread (this page; no web workers)"
                 } else {
                     "web workers"

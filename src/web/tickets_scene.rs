@@ -14,7 +14,7 @@ use crate::settings::Settings;
 use crate::web::canvas::{context, fit_to_css_size};
 use crate::web::dom::{self, now_ms};
 use crate::web::sweep_scene::draw;
-use crate::web::workers;
+use crate::web::workers::{self, Pool};
 use std::fmt::Write;
 use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
@@ -147,13 +147,16 @@ impl TicketsScene {
         self.outcomes.clear();
         self.errors.clear();
         self.state = "running";
-        workers::start(jobs.iter().map(|j| jobs::encode_job(&s, j)).collect());
+        workers::start(
+            Pool::Experiments,
+            jobs.iter().map(|j| jobs::encode_job(&s, j)).collect(),
+        );
         self.version += 1;
     }
 
     /// Stops the table's runs.
     pub fn cancel(&mut self) {
-        workers::cancel();
+        workers::cancel(Pool::Experiments);
         if self.state == "running" {
             self.state = "cancelled";
         }
@@ -227,8 +230,8 @@ impl TicketsScene {
             }
         }
         if self.state == "running" {
-            workers::run_one_on_page();
-            let (results, errors) = workers::drain();
+            workers::run_one_on_page(Pool::Experiments, false);
+            let (results, errors) = workers::drain(Pool::Experiments);
             for r in results {
                 if let JobResult::Ticket {
                     seed,

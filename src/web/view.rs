@@ -45,6 +45,13 @@ impl View {
             SliceState::Idle => "idle",
         };
         dom::set_body_data("slice", slice_state);
+        if let SliceState::Ready(done) = &app.slice {
+            dom::set_body_data("slice-step", &done.at_step.to_string());
+        }
+        if let SliceState::Computing { in_workers, .. } = app.slice {
+            // Where the rows are computed (kept after the slice is done, for tests).
+            dom::set_body_data("slice-where", if in_workers { "workers" } else { "page" });
+        }
         self.render_status(app);
         if self.loss_step != Some(step) && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS) {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("loss-canvas") {

@@ -1,7 +1,10 @@
-//! A pool of experiment web workers (one per core the browser reports), fed from a queue of
-//! text jobs ([`crate::jobs`]). Results are collected in a queue that the scenes drain each
-//! frame. Cancelling terminates the workers; a later start makes new ones. Where workers cannot
-//! be created, jobs run on the page, one per frame.
+//! Pools of web workers (one worker per core the browser reports), fed from queues of text jobs
+//! ([`crate::jobs`]). Results are collected in a queue that the scenes drain each frame.
+//!
+//! Two pools: [`Pool::Experiments`] runs sweeps and tickets (jobs of seconds; cancelling
+//! terminates its workers and a later start makes new ones), and [`Pool::Slices`] computes
+//! landscape slices a few rows per job (its workers stay loaded; a new batch drops the replies
+//! of the old one). Where workers cannot be created, jobs run on the page.
 
 use crate::jobs::{self, JobResult};
 use crate::web::dom;
@@ -14,26 +17,59 @@ use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 /// Most workers started, whatever the browser reports.
 const MAX_WORKERS: usize = 16;
 
+/// Which pool of workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pool {
+    /// Sweeps and tickets.
+    Experiments,
+    /// Landscape slice rows.
+    Slices,
+}
+
+impl Pool {
+    fn index(self) -> usize {
+        match self {
+            Pool::Experiments => 0,
+            Pool::Slices => 1,
+        }
+    }
+
+    /// Whether workers outlive a batch (loaded once, then reused).
+    fn persistent(self) -> bool {
+        self == Pool::Slices
+    }
+}
+
 struct Slot {
     worker: Worker,
     ready: bool,
     busy: bool,
+    /// The batch of the job it is running.
+    batch: u32,
 }
 
 #[derive(Default)]
-struct Pool {
+struct PoolState {
     slots: Vec<Slot>,
     queue: VecDeque<String>,
     results: Vec<JobResult>,
     errors: Vec<String>,
+    /// Bumped when workers are terminated: replies of older workers are ignored.
     generation: u32,
+    /// Bumped with every batch: replies to jobs of older batches are ignored.
+    batch: u32,
     total: usize,
     done: usize,
     fallback: bool,
 }
 
 thread_local! {
-    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
+    static POOLS: RefCell<[PoolState; 2]> = RefCell::new(Default::default());
+}
+
+/// Runs `f` on the state of `pool`.
+fn with_pool<T>(pool: Pool, f: impl FnOnce(&mut PoolState) -> T) -> T {
+    POOLS.with(|p| f(&mut p.borrow_mut()[pool.index()]))
 }
 
 /// Number of workers a run uses: the cores the browser reports.
@@ -42,31 +78,24 @@ pub fn worker_count() -> usize {
     (cores as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Progress of the current batch: `(done, total)`.
-pub fn progress() -> (usize, usize) {
-    POOL.with(|p| {
-        let p = p.borrow();
-        (p.done, p.total)
-    })
+/// Progress of the current batch of `pool`: `(done, total)`.
+pub fn progress(pool: Pool) -> (usize, usize) {
+    with_pool(pool, |p| (p.done, p.total))
 }
 
-/// True while jobs are queued or running.
-pub fn busy() -> bool {
-    POOL.with(|p| {
-        let p = p.borrow();
-        p.done < p.total
-    })
+/// True while jobs of `pool` are queued or running.
+pub fn busy(pool: Pool) -> bool {
+    with_pool(pool, |p| p.done < p.total)
 }
 
-/// True if workers could not be created and jobs run on the page.
-pub fn on_page() -> bool {
-    POOL.with(|p| p.borrow().fallback)
+/// True if workers of `pool` could not be created and its jobs run on the page.
+pub fn on_page(pool: Pool) -> bool {
+    with_pool(pool, |p| p.fallback)
 }
 
-/// Takes the results and errors that arrived since the last call.
-pub fn drain() -> (Vec<JobResult>, Vec<String>) {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+/// Takes the results and errors of `pool` that arrived since the last call.
+pub fn drain(pool: Pool) -> (Vec<JobResult>, Vec<String>) {
+    with_pool(pool, |p| {
         (
             std::mem::take(&mut p.results),
             std::mem::take(&mut p.errors),
@@ -80,7 +109,7 @@ fn asset_url(name: &str) -> Result<String, JsValue> {
     Ok(Url::new_with_base(name, &base)?.href())
 }
 
-fn spawn(generation: u32, index: usize) -> Result<Worker, JsValue> {
+fn spawn(pool: Pool, generation: u32, index: usize) -> Result<Worker, JsValue> {
     let script = format!(
         "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }});",
         asset_url("worker.js")?,
@@ -94,12 +123,13 @@ fn spawn(generation: u32, index: usize) -> Result<Worker, JsValue> {
     let worker = Worker::new(&url)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let text = e.data().as_string().unwrap_or_default();
-        on_reply(generation, index, &text);
+        on_reply(pool, generation, index, &text);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         on_reply(
+            pool,
             generation,
             index,
             "error;the worker failed to load or crashed",
@@ -110,30 +140,37 @@ fn spawn(generation: u32, index: usize) -> Result<Worker, JsValue> {
     Ok(worker)
 }
 
-fn on_reply(generation: u32, index: usize, text: &str) {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+fn on_reply(pool: Pool, generation: u32, index: usize, text: &str) {
+    with_pool(pool, |p| {
         if p.generation != generation || index >= p.slots.len() {
             return;
         }
         if text == "ready" {
             p.slots[index].ready = true;
         } else {
-            p.slots[index].busy = false;
-            p.done += 1;
-            match jobs::decode_result(text) {
-                Ok(r) => p.results.push(r),
-                Err(_) => {
-                    let msg = text.strip_prefix("error;").unwrap_or(text).to_string();
-                    p.errors.push(msg);
-                }
+            let slot = &mut p.slots[index];
+            slot.busy = false;
+            if slot.batch == p.batch {
+                record(p, text);
             }
         }
-        dispatch(&mut p);
+        dispatch(p);
     });
 }
 
-fn dispatch(p: &mut Pool) {
+/// Counts a reply of the current batch and keeps its result or error.
+fn record(p: &mut PoolState, reply: &str) {
+    p.done += 1;
+    match jobs::decode_result(reply) {
+        Ok(r) => p.results.push(r),
+        Err(_) => {
+            let msg = reply.strip_prefix("error;").unwrap_or(reply).to_string();
+            p.errors.push(msg);
+        }
+    }
+}
+
+fn dispatch(p: &mut PoolState) {
     for i in 0..p.slots.len() {
         if p.queue.is_empty() {
             return;
@@ -141,21 +178,25 @@ fn dispatch(p: &mut Pool) {
         if p.slots[i].ready && !p.slots[i].busy {
             if let Some(job) = p.queue.pop_front() {
                 p.slots[i].busy = true;
+                p.slots[i].batch = p.batch;
                 let _ = p.slots[i].worker.post_message(&JsValue::from_str(&job));
             }
         }
     }
 }
 
-/// Cancels everything queued or running.
-pub fn cancel() {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        for s in p.slots.drain(..) {
-            s.worker.terminate();
+/// Cancels everything `pool` has queued or running. The experiment pool terminates its
+/// workers; the slice pool keeps them and drops the replies still to come.
+pub fn cancel(pool: Pool) {
+    with_pool(pool, |p| {
+        if !pool.persistent() {
+            for s in p.slots.drain(..) {
+                s.worker.terminate();
+            }
+            p.generation = p.generation.wrapping_add(1);
         }
         p.queue.clear();
-        p.generation = p.generation.wrapping_add(1);
+        p.batch = p.batch.wrapping_add(1);
         p.total = 0;
         p.done = 0;
         p.results.clear();
@@ -163,21 +204,30 @@ pub fn cancel() {
     });
 }
 
-/// Starts a batch of encoded jobs (cancelling any previous batch).
-pub fn start(encoded: Vec<String>) {
-    cancel();
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
+/// Starts a batch of encoded jobs on `pool` (cancelling its previous batch).
+pub fn start(pool: Pool, encoded: Vec<String>) {
+    cancel(pool);
+    with_pool(pool, |p| {
         p.total = encoded.len();
         p.queue = encoded.into();
+        if p.fallback && pool.persistent() {
+            // Workers failed before: stay on the page.
+            return;
+        }
         let generation = p.generation;
         p.fallback = false;
-        for i in 0..worker_count().min(p.total.max(1)) {
-            match spawn(generation, i) {
+        let wanted = if pool.persistent() {
+            worker_count()
+        } else {
+            worker_count().min(p.total.max(1))
+        };
+        for i in p.slots.len()..wanted {
+            match spawn(pool, generation, i) {
                 Ok(worker) => p.slots.push(Slot {
                     worker,
                     ready: false,
                     busy: false,
+                    batch: p.batch,
                 }),
                 Err(_) => {
                     p.fallback = true;
@@ -189,29 +239,40 @@ pub fn start(encoded: Vec<String>) {
             for s in p.slots.drain(..) {
                 s.worker.terminate();
             }
+            p.generation = p.generation.wrapping_add(1);
         }
+        dispatch(p);
     });
 }
 
-/// Without workers: runs one queued job on the page (call once per frame).
-pub fn run_one_on_page() {
-    let job = POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.fallback {
+/// Stops using the workers of `pool` after they failed: its remaining and future jobs run on
+/// the page.
+pub fn fall_back_to_page(pool: Pool) {
+    with_pool(pool, |p| {
+        for s in p.slots.drain(..) {
+            s.worker.terminate();
+        }
+        p.generation = p.generation.wrapping_add(1);
+        p.fallback = true;
+    });
+}
+
+/// Runs one queued job of `pool` on the page, if it has no worker to do it: because workers
+/// could not be created, or (`help_while_loading`) none has finished loading yet. Returns true
+/// if a job ran. Call within a frame's budget.
+pub fn run_one_on_page(pool: Pool, help_while_loading: bool) -> bool {
+    let job = with_pool(pool, |p| {
+        let loading = !p.slots.iter().any(|s| s.ready);
+        if p.fallback || (help_while_loading && loading) {
             p.queue.pop_front()
         } else {
             None
         }
     });
-    if let Some(job) = job {
-        let reply = jobs::handle_message(&job);
-        POOL.with(|p| {
-            let mut p = p.borrow_mut();
-            p.done += 1;
-            match jobs::decode_result(&reply) {
-                Ok(r) => p.results.push(r),
-                Err(e) => p.errors.push(e),
-            }
-        });
-    }
+    let Some(job) = job else {
+        return false;
+    };
+    let reply = jobs::handle_message(&job);
+    with_pool(pool, |p| record(p, &reply));
+    true
 }

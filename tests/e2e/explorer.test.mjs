@@ -200,6 +200,41 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
     });
   });
 
+  test('slices from the slice workers and from the page draw the same pixels', { timeout: TEST_TIMEOUT }, async (t) => {
+    const hash = '#width=12&res=61&plane=random&seed=3';
+    // The finished heatmap: where its rows were computed, and a digest of its pixels.
+    const heatmap = (page, step = 0) => page.evaluate(async (step) => {
+      const ready = () => document.body.dataset.slice === 'ready' && document.body.dataset.sliceStep === String(step);
+      while (!ready()) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const canvas = document.getElementById('slice-canvas');
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let digest = 2166136261;
+      const colours = new Set();
+      for (let i = 0; i < data.length; i++) digest = Math.imul(digest ^ data[i], 16777619) >>> 0;
+      for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return { where: document.body.dataset.sliceWhere, digest, colours: colours.size };
+    }, step);
+    let inWorkers;
+    await withPage(t, { hash, noErrors: true }, async (page) => {
+      inWorkers = await heatmap(page);
+      // A second slice (after one step) also comes from the workers, which stay loaded.
+      await page.click('#step');
+      const next = await heatmap(page, 1);
+      assert.equal(next.where, 'workers');
+      assert.notEqual(next.digest, inWorkers.digest, 'a step moves the slice');
+    });
+    let onPage;
+    await withPage(t, { hash, noErrors: true, init: () => { window.Worker = undefined; } }, async (page) => {
+      onPage = await heatmap(page);
+    });
+    t.diagnostic(`workers: ${JSON.stringify(inWorkers)}; page: ${JSON.stringify(onPage)}`);
+    assert.equal(inWorkers.where, 'workers');
+    assert.equal(onPage.where, 'page');
+    assert.ok(inWorkers.colours > 50, `only ${inWorkers.colours} colours`);
+    assert.equal(inWorkers.digest, onPage.digest, 'the same slice, pixel for pixel');
+  });
+
   test('settings round-trip through the URL hash', { timeout: TEST_TIMEOUT }, async (t) => {
     let sharedUrl;
     let expected;

@@ -69,12 +69,14 @@ export function assertNoErrors(problems) {
 
 /**
  * Opens the explorer (with an optional `#hash`) in a fresh browser context, collecting console
- * errors and uncaught page errors, runs `body(page, problems)`, and closes the context. With
+ * errors and uncaught page errors, runs `body(page, problems)`, and closes the context. `init`
+ * runs in the page before its own scripts (Playwright's addInitScript). With
  * `noErrors`, it then also checks that no error was reported. On failure a screenshot is saved
  * to artifacts/e2e/fail-<test>.png.
  */
-export async function withPage(t, { hash = '', viewport = LAPTOP, noErrors = false } = {}, body) {
+export async function withPage(t, { hash = '', viewport = LAPTOP, noErrors = false, init = null } = {}, body) {
   const context = await state.browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], failedRequests: [] };
   page.on('console', (msg) => {
