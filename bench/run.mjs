@@ -8,6 +8,7 @@
 //      drawn 101x101 slice at width 32 (computed by the slice workers), alone and while a sweep
 //      runs in the experiment workers; the quick width sweep; and the longest main-thread task
 //      (PerformanceObserver) through all of it;
+//   3. the quick sweep again with the browser reporting one core, for the scaling;
 // and writes bench-results.json with the ratios, next to the native figures.
 //
 // Usage: node bench/run.mjs NATIVE_JSON OUT_JSON
@@ -121,6 +122,18 @@ try {
   out.max_longtask_ms = Math.max(0, ...tasks.filter((t) => t.start >= ready).map((t) => t.duration));
   out.max_startup_task_ms = Math.max(0, ...tasks.filter((t) => t.start < ready).map((t) => t.duration));
   await ex.close();
+
+  // Scaling: the same quick sweep with the browser reporting one core (one worker).
+  const one = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await one.addInitScript(() => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 1 }));
+  await one.goto(`${srv.url}index.html#scene=sweep&widths=3,4,5,6,8&runs=8`);
+  await one.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 60_000 });
+  const oneStart = Date.now();
+  await one.click('#sweep-run');
+  await one.waitForSelector('body[data-sweep-state="done"]', { state: 'attached', timeout: 900_000 });
+  out.sweep_quick_one_worker_s = (Date.now() - oneStart) / 1000;
+  out.sweep_speedup_all_workers = out.sweep_quick_one_worker_s / out.sweep_quick_s;
+  await one.close();
 } finally {
   await browser.close();
   await srv.close();
