@@ -15,7 +15,9 @@
 //!   - [`core::record`]: bounded, thinning records of loss and trajectory;
 //!   - [`core::train`]: training runs with divergence detection;
 //!   - [`core::plane`]: slice planes (filter-normalised random, PCA, Hessian eigenvectors) and projection;
-//!   - [`core::slice`]: loss grids over a plane, computed a few rows at a time;
+//!   - [`core::slice`]: loss grids over a plane, computed a few rows at a time or shared out by rows;
+//!   - [`core::fast_slice`]: the 32-bit SIMD loss evaluator over a plane that draws slices;
+//!   - [`core::fast_math`]: branch-free SIMD `exp` and `tanh`, bit-identical natively and in wasm;
 //!   - [`core::contour`]: marching-squares contour lines;
 //!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps;
 //!   - [`core::embed`]: widening a network (neuron splitting, zero-output neurons, scaled neurons);
@@ -29,7 +31,7 @@
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
 //! - [`charts`]: plotters charts of the experiments, on SVG (figures) or canvas (page).
 //! - [`tables`]: CSV tables of the experiments (figures command and page exports).
-//! - [`jobs`]: the text protocol of the browser's experiment workers, and the code they run.
+//! - [`jobs`]: the text protocol of the browser's workers (experiments, slice rows), and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
 

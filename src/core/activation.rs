@@ -1,7 +1,7 @@
 //! Activation functions of teacher and student, with their first and second derivatives.
 //!
-//! `tanh` is the branch-free [`tanh_f64`](crate::core::fast_math::tanh_f64), which vectorises;
-//! the other transcendental functions come from `libm`, a pure-Rust library. Either way the
+//! `tanh` is the branch-free SIMD one of [`crate::core::fast_math`] (a scalar call is one lane of
+//! it); the other transcendental functions come from `libm`, a pure-Rust library. Either way the
 //! same input gives the same bits natively and in WebAssembly.
 
 use crate::core::fast_math::{tanh_f64, tanh_f64x4};
