@@ -13,57 +13,63 @@
 
 use wide::{f32x4, f32x8, f64x2, f64x4, u32x4, u32x8, u64x2, u64x4, CmpGt};
 
-/// `1.5 * 2^52`: adding and subtracting it rounds an `f64` of magnitude below `2^51` to the
-/// nearest integer, which then sits in the low bits of the sum.
-const ROUND_F64: f64 = 6_755_399_441_055_744.0;
+/// The constants of the 64-bit functions.
+mod c64 {
+    /// `1.5 * 2^52`: adding and subtracting it rounds an `f64` of magnitude below `2^51` to the
+    /// nearest integer, which then sits in the low bits of the sum.
+    pub const ROUND: f64 = 6_755_399_441_055_744.0;
+    /// `ln 2` split in a high part with trailing zero bits (so `k * LN2_HI` is exact for small
+    /// `k`) and the remainder (the constants of fdlibm's `exp`).
+    pub const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    pub const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    pub const LOG2_E: f64 = std::f64::consts::LOG2_E;
+    /// `1/0!, 1/1!, ..., 1/13!`: the Taylor polynomial of `e^r` of degree 13, whose truncation
+    /// error on `|r| <= ln(2)/2` is below `6e-18`.
+    pub const TAYLOR: [f64; 14] = [
+        1.0,
+        1.0,
+        0.5,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+        1.0 / 6_227_020_800.0,
+    ];
+    /// Beyond this magnitude `tanh` rounds to `±1` (`1 - tanh(19.1) < 2^-54`).
+    pub const TANH_CLAMP: f64 = 19.1;
+    /// Mantissa bits and exponent bias: `2^k` has bits `(k + BIAS) << MANTISSA_BITS`.
+    pub const MANTISSA_BITS: u32 = 52;
+    pub const BIAS: u64 = 1023;
+}
 
-/// `ln 2` split in a high part with trailing zero bits (so `k * LN2_HI` is exact for small `k`)
-/// and the remainder (the constants of fdlibm's `exp`).
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-
-/// `1/0!, 1/1!, ..., 1/13!`: the Taylor polynomial of `e^r` of degree 13, whose truncation
-/// error on `|r| <= ln(2)/2` is below `6e-18`.
-const EXP_TAYLOR_F64: [f64; 14] = [
-    1.0,
-    1.0,
-    0.5,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5_040.0,
-    1.0 / 40_320.0,
-    1.0 / 362_880.0,
-    1.0 / 3_628_800.0,
-    1.0 / 39_916_800.0,
-    1.0 / 479_001_600.0,
-    1.0 / 6_227_020_800.0,
-];
-
-/// Beyond this magnitude `tanh` rounds to `±1` in `f64` (`1 - tanh(19.1) < 2^-54`).
-const TANH_CLAMP_F64: f64 = 19.1;
-
-/// `1.5 * 2^23`, the `f32` counterpart of [`ROUND_F64`].
-const ROUND_F32: f32 = 12_582_912.0;
-
-/// `ln 2` split for `f32` (fdlibm's `expf` constants): `k * LN2_HI_F32` is exact for `|k| < 2^9`.
-const LN2_HI_F32: f32 = f32::from_bits(0x3f31_7200);
-const LN2_LO_F32: f32 = f32::from_bits(0x35bf_be8e);
-
-/// `1/0!, ..., 1/6!`: degree-6 Taylor polynomial of `e^r` (relative error about 2e-7 in `f32`).
-const EXP_TAYLOR_F32: [f32; 7] = [
-    1.0,
-    1.0,
-    0.5,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-];
-
-/// Beyond this magnitude `tanh` is `±1` to `f32` precision.
-const TANH_CLAMP_F32: f32 = 9.0;
+/// The constants of the 32-bit functions (see [`c64`]).
+mod c32 {
+    pub const ROUND: f32 = 12_582_912.0;
+    /// fdlibm's `expf` split: `k * LN2_HI` is exact for `|k| < 2^9`.
+    pub const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+    pub const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+    pub const LOG2_E: f32 = std::f32::consts::LOG2_E;
+    /// Degree-6 Taylor polynomial of `e^r` (relative error about 2e-7 in `f32`).
+    pub const TAYLOR: [f32; 7] = [
+        1.0,
+        1.0,
+        0.5,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+    ];
+    /// Beyond this magnitude `tanh` is `±1` to `f32` precision.
+    pub const TANH_CLAMP: f32 = 9.0;
+    pub const MANTISSA_BITS: u32 = 23;
+    pub const BIAS: u32 = 127;
+}
 
 /// `sum_i c[i] r^i` for 14 coefficients by Estrin's scheme.
 macro_rules! estrin_degree_13 {
@@ -98,26 +104,25 @@ macro_rules! estrin_degree_6 {
     }};
 }
 
-/// Defines `exp` and `tanh` for one SIMD float type, its same-width unsigned integer type and
-/// the matching constants (mantissa bits, exponent bias).
+/// Defines `exp` and `tanh` for one SIMD float type, its same-width unsigned integer type, the
+/// module of its precision's constants and the polynomial evaluator of that precision.
 macro_rules! exp_and_tanh {
-    ($exp:ident, $tanh:ident, $f:ty, $u:ty, $poly:ident, $round:expr, $ln2_hi:expr, $ln2_lo:expr,
-     $taylor:expr, $clamp:expr, $mantissa_bits:expr, $bias:expr, $log2e:expr) => {
+    ($exp:ident, $tanh:ident, $f:ty, $u:ty, $c:ident, $poly:ident) => {
         /// `e^y` lane by lane (see the module documentation), for `y` in the range where
         /// `2^k` is a normal float.
         #[inline(always)]
         pub fn $exp(y: $f) -> $f {
             let splat = <$f>::splat;
-            let t = y * splat($log2e) + splat($round);
-            let k = t - splat($round);
-            let r = (y - k * splat($ln2_hi)) - k * splat($ln2_lo);
+            let t = y * splat($c::LOG2_E) + splat($c::ROUND);
+            let k = t - splat($c::ROUND);
+            let r = (y - k * splat($c::LN2_HI)) - k * splat($c::LN2_LO);
             // Estrin's scheme (depth log2 of the degree, where Horner's rule is a chain of
             // dependent steps that leaves the SIMD units waiting).
-            let p = $poly!($taylor, r, splat);
+            let p = $poly!($c::TAYLOR, r, splat);
             // `t`'s low bits hold k (two's complement); shifting `k + bias` into the exponent
             // field pushes everything else out.
             let bits: $u = bytemuck::cast(t);
-            let scale: $f = bytemuck::cast((bits + <$u>::splat($bias)) << $mantissa_bits);
+            let scale: $f = bytemuck::cast((bits + <$u>::splat($c::BIAS)) << $c::MANTISSA_BITS);
             p * scale
         }
 
@@ -127,73 +132,19 @@ macro_rules! exp_and_tanh {
         pub fn $tanh(x: $f) -> $f {
             let splat = <$f>::splat;
             let m = x.abs();
-            let m = m.cmp_gt(splat($clamp)).blend(splat($clamp), m);
+            let m = m
+                .cmp_gt(splat($c::TANH_CLAMP))
+                .blend(splat($c::TANH_CLAMP), m);
             let one = splat(1.0);
             (one - splat(2.0) / ($exp(splat(2.0) * m) + one)).copysign(x)
         }
     };
 }
 
-exp_and_tanh!(
-    exp_f64x4,
-    tanh_f64x4,
-    f64x4,
-    u64x4,
-    estrin_degree_13,
-    ROUND_F64,
-    LN2_HI,
-    LN2_LO,
-    EXP_TAYLOR_F64,
-    TANH_CLAMP_F64,
-    52,
-    1023,
-    std::f64::consts::LOG2_E
-);
-exp_and_tanh!(
-    exp_f64x2,
-    tanh_f64x2,
-    f64x2,
-    u64x2,
-    estrin_degree_13,
-    ROUND_F64,
-    LN2_HI,
-    LN2_LO,
-    EXP_TAYLOR_F64,
-    TANH_CLAMP_F64,
-    52,
-    1023,
-    std::f64::consts::LOG2_E
-);
-exp_and_tanh!(
-    exp_f32x8,
-    tanh_f32x8,
-    f32x8,
-    u32x8,
-    estrin_degree_6,
-    ROUND_F32,
-    LN2_HI_F32,
-    LN2_LO_F32,
-    EXP_TAYLOR_F32,
-    TANH_CLAMP_F32,
-    23,
-    127,
-    std::f32::consts::LOG2_E
-);
-exp_and_tanh!(
-    exp_f32x4,
-    tanh_f32x4,
-    f32x4,
-    u32x4,
-    estrin_degree_6,
-    ROUND_F32,
-    LN2_HI_F32,
-    LN2_LO_F32,
-    EXP_TAYLOR_F32,
-    TANH_CLAMP_F32,
-    23,
-    127,
-    std::f32::consts::LOG2_E
-);
+exp_and_tanh!(exp_f64x4, tanh_f64x4, f64x4, u64x4, c64, estrin_degree_13);
+exp_and_tanh!(exp_f64x2, tanh_f64x2, f64x2, u64x2, c64, estrin_degree_13);
+exp_and_tanh!(exp_f32x8, tanh_f32x8, f32x8, u32x8, c32, estrin_degree_6);
+exp_and_tanh!(exp_f32x4, tanh_f32x4, f32x4, u32x4, c32, estrin_degree_6);
 
 /// `e^y` for `y` in about `[-700, 700]`, relative error within about 2 ulp: one lane of
 /// [`exp_f64x4`].

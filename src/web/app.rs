@@ -7,7 +7,7 @@ use crate::core::plane::{Plane, PlaneKind};
 use crate::core::slice::Slice;
 use crate::core::task::Task;
 use crate::core::train::Trainer;
-use crate::jobs::{self, Job, JobResult};
+use crate::jobs::{self, Job, JobResult, SliceRows};
 use crate::settings::Settings;
 use crate::web::dom::now_ms;
 use crate::web::workers::{self, Pool};
@@ -266,14 +266,14 @@ impl App {
         (0..r)
             .step_by(rows_per_job)
             .map(|first| {
-                let job = Job::SliceRows {
+                let job = Job::SliceRows(SliceRows {
                     width,
                     resolution: r,
                     extent: slice.extent,
                     first,
                     end: (first + rows_per_job).min(r),
                     plane: slice.plane.clone(),
-                };
+                });
                 jobs::encode_job(&self.settings, &job)
             })
             .collect()

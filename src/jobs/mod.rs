@@ -3,10 +3,8 @@
 //! so a worker computes exactly what the visitor's URL describes. Pure Rust: the protocol is
 //! tested natively; the worker binary and the page only move strings.
 
-use crate::core::network::Shape;
-use crate::core::objective::Objective;
-use crate::core::plane::Plane;
-use crate::core::slice::{Slice, MAX_RESOLUTION};
+mod slice_rows;
+
 use crate::core::task::Task;
 use crate::core::train::TrainConfig;
 use crate::experiments::outcome::RunSettings;
@@ -14,6 +12,8 @@ use crate::experiments::sweep::{self, SweepConfig, SweepRun};
 use crate::experiments::tickets::{self, NeuronTicketConfig, TicketRun, WeightTicketConfig};
 use crate::settings::Settings;
 use std::sync::Arc;
+
+pub use slice_rows::SliceRows;
 
 /// Polishing steps after each experiment run (as in the figures command).
 pub const POLISH_STEPS: usize = 30;
@@ -38,22 +38,8 @@ pub enum Job {
         /// Dense student seed.
         seed: u64,
     },
-    /// Rows `first..end` of a landscape slice of a width-`width` student on the settings' task
-    /// (the fast evaluator where the activation has one, as on the page).
-    SliceRows {
-        /// Student width.
-        width: usize,
-        /// Grid points per side.
-        resolution: usize,
-        /// Half-width of the grid in plane coordinates.
-        extent: f64,
-        /// First row.
-        first: usize,
-        /// One past the last row.
-        end: usize,
-        /// The plane (its axis labels are not sent).
-        plane: Plane,
-    },
+    /// Rows of a landscape slice.
+    SliceRows(SliceRows),
 }
 
 /// What a job found.
@@ -159,21 +145,7 @@ pub fn jobs_for(settings: &Settings) -> Vec<Job> {
 pub fn run(settings: &Settings, job: &Job) -> JobResult {
     let task = Arc::new(Task::generate(settings.task_config()));
     match *job {
-        Job::SliceRows {
-            width,
-            resolution,
-            extent,
-            first,
-            end,
-            ref plane,
-        } => {
-            let objective = Objective::new(&task, width);
-            let slice = Slice::new(plane.clone(), resolution, extent).fast();
-            JobResult::SliceRows {
-                first,
-                values: slice.row_values(&objective, first..end),
-            }
-        }
+        Job::SliceRows(ref rows) => rows.run(&task),
         Job::Sweep { width, seed } => {
             JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
         }
@@ -205,22 +177,7 @@ pub fn encode_job(settings: &Settings, job: &Job) -> String {
         Job::Sweep { width, seed } => ("sweep", format!("{width},{seed}")),
         Job::NeuronTicket { seed } => ("neuron", seed.to_string()),
         Job::WeightTicket { seed } => ("weight", seed.to_string()),
-        Job::SliceRows {
-            width,
-            resolution,
-            extent,
-            first,
-            end,
-            plane,
-        } => (
-            "slice",
-            format!(
-                "{width},{resolution},{first},{end}/{extent:e}/{}/{}/{}",
-                join_numbers(&plane.centre),
-                join_numbers(&plane.u),
-                join_numbers(&plane.v)
-            ),
-        ),
+        Job::SliceRows(rows) => ("slice", rows.fields()),
     };
     format!("{kind};{fields};{}", settings.to_hash())
 }
@@ -235,7 +192,10 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
     let (settings, _) = Settings::from_hash(hash);
     if kind == "slice" {
         let input_dim = settings.task_config().input_dim;
-        return Ok((settings, decode_slice_fields(fields, input_dim)?));
+        return Ok((
+            settings,
+            Job::SliceRows(SliceRows::from_fields(fields, input_dim)?),
+        ));
     }
     let nums: Vec<u64> = fields
         .split(',')
@@ -251,73 +211,6 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
         _ => return Err(format!("unknown job {kind:?} with {nums:?}")),
     };
     Ok((settings, job))
-}
-
-/// Widest student a slice job accepts (far above what the page offers).
-const MAX_SLICE_WIDTH: usize = 100_000;
-
-/// Numbers separated by spaces, each in the shortest form that reads back to the same bits.
-fn join_numbers(values: &[f64]) -> String {
-    let texts: Vec<String> = values.iter().map(|v| format!("{v:e}")).collect();
-    texts.join(" ")
-}
-
-/// Reads numbers written by [`join_numbers`].
-fn parse_numbers(text: &str) -> Result<Vec<f64>, String> {
-    text.split_whitespace()
-        .map(|x| x.parse().map_err(|_| format!("bad number {x:?}")))
-        .collect()
-}
-
-/// The fields of a slice job, `WIDTH,RES,FIRST,END/EXTENT/CENTRE/U/V`, for a task of
-/// `input_dim` inputs.
-fn decode_slice_fields(fields: &str, input_dim: usize) -> Result<Job, String> {
-    let parts: Vec<&str> = fields.split('/').collect();
-    let [sizes, extent, centre, u, v] = parts.as_slice() else {
-        return Err(format!("malformed slice job {fields:?}"));
-    };
-    let sizes: Vec<usize> = sizes
-        .split(',')
-        .map(|x| x.parse().map_err(|_| format!("bad slice field {x:?}")))
-        .collect::<Result<_, _>>()?;
-    let [width, resolution, first, end] = sizes.as_slice() else {
-        return Err(format!("malformed slice sizes {sizes:?}"));
-    };
-    let extent: f64 = extent
-        .parse()
-        .map_err(|_| format!("bad slice extent {extent:?}"))?;
-    let (centre, u, v) = (parse_numbers(centre)?, parse_numbers(u)?, parse_numbers(v)?);
-    if *width > MAX_SLICE_WIDTH {
-        return Err(format!("slice of a width-{width} student"));
-    }
-    let params = Shape::new(input_dim, *width).num_params();
-    if *width == 0 || centre.len() != params || u.len() != params || v.len() != params {
-        return Err(format!(
-            "slice plane of {} / {} / {} numbers for width {width}",
-            centre.len(),
-            u.len(),
-            v.len()
-        ));
-    }
-    if *resolution > MAX_RESOLUTION || first > end || !extent.is_finite() {
-        return Err(format!(
-            "slice rows {first}..{end} of {resolution}, extent {extent}"
-        ));
-    }
-    Ok(Job::SliceRows {
-        width: *width,
-        resolution: *resolution,
-        extent,
-        first: *first,
-        end: *end,
-        plane: Plane {
-            centre,
-            u,
-            v,
-            u_label: String::new(),
-            v_label: String::new(),
-        },
-    })
 }
 
 /// Encodes a result as one message.
@@ -337,7 +230,7 @@ pub fn encode_result(result: &JobResult) -> String {
             *wins_alone as u8, *wins_embedded as u8
         ),
         JobResult::SliceRows { first, values } => {
-            format!("slicerows;{first};{}", join_numbers(values))
+            format!("slicerows;{first};{}", slice_rows::join_numbers(values))
         }
     }
 }
@@ -364,7 +257,7 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
         }),
         ["slicerows", first, values] => Ok(JobResult::SliceRows {
             first: int(first)? as usize,
-            values: parse_numbers(values)?,
+            values: slice_rows::parse_numbers(values)?,
         }),
         _ => Err(bad()),
     }
@@ -439,48 +332,5 @@ mod tests {
         let jobs = jobs_for(&ticket_settings);
         assert_eq!(jobs, vec![Job::NeuronTicket { seed: 1 }]);
         assert!(decode_result(&handle_message(&encode_job(&ticket_settings, &jobs[0]))).is_ok());
-    }
-
-    #[test]
-    fn slice_rows_from_a_worker_message_equal_the_page_slice() {
-        let s = Settings {
-            width: 5,
-            ..Settings::default()
-        };
-        let task = Task::generate(s.task_config());
-        let objective = Objective::new(&task, 5);
-        let shape = objective.shape;
-        let centre: Vec<f64> = (0..shape.num_params())
-            .map(|i| (i as f64 * 0.37).sin())
-            .collect();
-        let plane = Plane::random(shape, &centre, 4, true);
-        let mut page = Slice::new(plane.clone(), 11, 0.8).fast();
-        page.compute_all(&objective);
-        let job = Job::SliceRows {
-            width: 5,
-            resolution: 11,
-            extent: 0.8,
-            first: 3,
-            end: 7,
-            plane: Plane {
-                u_label: String::new(),
-                v_label: String::new(),
-                ..plane
-            },
-        };
-        let message = encode_job(&s, &job);
-        assert_eq!(decode_job(&message), Ok((s.clone(), job)));
-        let Ok(JobResult::SliceRows { first, values }) = decode_result(&handle_message(&message))
-        else {
-            panic!("a slice result");
-        };
-        assert_eq!(first, 3);
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&values), bits(&page.values[33..77]));
-        // A plane too short for the width, or a huge grid, is refused, not run.
-        let short = message.replacen("slice;5,", "slice;50,", 1);
-        assert!(handle_message(&short).starts_with("error;"));
-        let huge = message.replacen(",11,3,7/", ",100000,3,7/", 1);
-        assert!(handle_message(&huge).starts_with("error;"));
     }
 }
