@@ -1,4 +1,6 @@
-//! Native benchmarks of the hot paths (run with `cargo bench --bench hot_paths`).
+//! Native benchmarks of the hot paths (run with `cargo bench --bench hot_paths`): the Adam
+//! step, slices (exact and fast) and the page's messages for a slice in workers, the Hessian
+//! with its eigen-decomposition, the quick sweep.
 //!
 //! A plain harness (no extra dependency): each workload runs repeatedly for about a second and
 //! the median time per run is printed, together with the figures as JSON on the last line.
@@ -11,6 +13,8 @@ use escape_dims::core::rng::{SeededRng, Stream};
 use escape_dims::core::slice::Slice;
 use escape_dims::core::spectrum::Spectrum;
 use escape_dims::core::task::{Task, TaskConfig};
+use escape_dims::jobs::{self, Job, JobResult, SliceRows};
+use escape_dims::settings::Settings;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -67,6 +71,32 @@ fn main() {
         black_box(slice.values[0]);
     });
     results.push(("slice_101_w32_fast_ms".into(), s * 1e3));
+    // The page's share of a slice in workers: encoding the jobs of a 101x101 slice (4 rows
+    // each, as the page sizes them at width 32) and decoding the rows that come back.
+    let settings = Settings {
+        width: 32,
+        ..Settings::default()
+    };
+    let rows: Vec<f64> = (0..4 * 101).map(|i| 1.0 + i as f64 * 1e-3).collect();
+    let s = median_seconds(budget, || {
+        for first in (0..101).step_by(4) {
+            let job = Job::SliceRows(SliceRows {
+                width: 32,
+                resolution: 101,
+                extent: 1.0,
+                first,
+                end: (first + 4).min(101),
+                plane: plane.clone(),
+            });
+            black_box(jobs::encode_job(&settings, &job));
+            let reply = jobs::encode_result(&JobResult::SliceRows {
+                first,
+                values: rows.clone(),
+            });
+            black_box(jobs::decode_result(&reply).is_ok());
+        }
+    });
+    results.push(("slice_101_messages_ms".into(), s * 1e3));
     for width in [32usize, 64] {
         let obj = Objective::new(&task, width);
         let net = student(&task, width);
