@@ -213,14 +213,11 @@ impl App {
             self.settings.extent,
         )
         .fast();
-        let mut in_workers = false;
-        if !workers::on_page(Pool::Slices) {
+        // The slice workers compute it once loaded (while they load, just after the page
+        // opens, the page computes a few rows per frame; so it does where there are none).
+        let in_workers = workers::ready(Pool::Slices) && !workers::on_page(Pool::Slices);
+        if in_workers {
             workers::start(Pool::Slices, self.slice_jobs(&slice));
-            in_workers = !workers::on_page(Pool::Slices);
-            if !in_workers {
-                // No workers could be made: this slice is computed on the page.
-                workers::cancel(Pool::Slices);
-            }
         }
         self.slice = SliceState::Computing {
             slice: Box::new(slice),
@@ -256,8 +253,8 @@ impl App {
     }
 
     /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
-    /// takes about 10 ms (so that the page can also run one within a frame while the workers
-    /// load).
+    /// takes about 10 ms (the workers share them out evenly, and a new slice waits little for
+    /// the jobs of the old one).
     fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
         let r = slice.resolution;
         let width = self.trainer.shape.width;
@@ -287,8 +284,6 @@ impl App {
             return;
         };
         if *in_workers {
-            // Help while the workers load (the first slice after opening the page).
-            while now_ms() - start < budget_ms && workers::run_one_on_page(Pool::Slices, true) {}
             let (results, errors) = workers::drain(Pool::Slices);
             if !errors.is_empty() {
                 // The workers failed: compute this slice and later ones on the page.

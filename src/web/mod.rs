@@ -32,6 +32,7 @@ use tickets_scene::TicketsScene;
 use view::View;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use workers::Pool;
 
 /// Time per frame the app may spend on training or slicing, so the page stays responsive.
 const FRAME_BUDGET_MS: f64 = 12.0;
@@ -125,6 +126,11 @@ pub fn start() {
     wire_window();
     start_loop();
     dom::set_body_data("ready", "1");
+    // Load the slice workers in a task of their own, after the page has started: the first
+    // slice is computed on the page meanwhile, later ones in the workers.
+    let warm_up = Closure::once_into_js(|| workers::warm_up(Pool::Slices));
+    let _ = dom::window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(warm_up.unchecked_ref(), 0);
 }
 
 /// Replaces the URL hash with the settings (no new history entry, no `hashchange`).
@@ -533,8 +539,15 @@ fn frame() {
                 });
             }
             _ => {
-                app.tick(FRAME_BUDGET_MS);
+                // Draw first, then compute with what is left of the frame's budget, so that a
+                // frame that draws a plot (the first ones draw with fonts still loading) does
+                // not also compute.
+                let start = dom::now_ms();
                 VIEW.with(|v| v.borrow_mut().render(app));
+                let left = FRAME_BUDGET_MS - (dom::now_ms() - start);
+                if left > 1.0 {
+                    app.tick(left);
+                }
             }
         }
     });

@@ -78,7 +78,7 @@ impl SweepScene {
         if self.state != "running" {
             return;
         }
-        workers::run_one_on_page(Pool::Experiments, false);
+        workers::run_one_on_page(Pool::Experiments);
         let (results, errors) = workers::drain(Pool::Experiments);
         for r in results {
             if let JobResult::Sweep(run) = r {

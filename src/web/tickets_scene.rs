@@ -230,7 +230,7 @@ impl TicketsScene {
             }
         }
         if self.state == "running" {
-            workers::run_one_on_page(Pool::Experiments, false);
+            workers::run_one_on_page(Pool::Experiments);
             let (results, errors) = workers::drain(Pool::Experiments);
             for r in results {
                 if let JobResult::Ticket {

@@ -3,6 +3,7 @@
 
 use crate::web::app::{App, SliceState};
 use crate::web::dom::{self, now_ms};
+use crate::web::workers::{self, Pool};
 use crate::web::{fit_plot, loss_plot, slice_plot};
 use web_sys::HtmlCanvasElement;
 
@@ -45,6 +46,14 @@ impl View {
             SliceState::Idle => "idle",
         };
         dom::set_body_data("slice", slice_state);
+        let slice_workers = if workers::on_page(Pool::Slices) {
+            "none"
+        } else if workers::ready(Pool::Slices) {
+            "ready"
+        } else {
+            "loading"
+        };
+        dom::set_body_data("slice-workers", slice_workers);
         if let SliceState::Ready(done) = &app.slice {
             dom::set_body_data("slice-step", &done.at_step.to_string());
         }
@@ -53,6 +62,9 @@ impl View {
             dom::set_body_data("slice-where", if in_workers { "workers" } else { "page" });
         }
         self.render_status(app);
+        // At most one plot per frame, so that no frame (the first one draws all three) makes a
+        // long task; a plot that waits is drawn on the next frame.
+        let mut drawn = false;
         if self.loss_step != Some(step) && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS) {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("loss-canvas") {
                 report(loss_plot::draw(
@@ -65,16 +77,24 @@ impl View {
             }
             self.loss_step = Some(step);
             self.last_loss_ms = now;
+            drawn = true;
         }
-        if self.fit_step != Some(step) && (idle || now - self.last_fit_ms > FIT_INTERVAL_MS) {
+        if !drawn
+            && self.fit_step != Some(step)
+            && (idle || now - self.last_fit_ms > FIT_INTERVAL_MS)
+        {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("fit-canvas") {
                 report(fit_plot::draw(&c, t.task(), t.network()));
             }
             self.fit_step = Some(step);
             self.last_fit_ms = now;
+            drawn = true;
         }
         let key = (app.slice_version, step);
-        if self.slice_key != Some(key) && (idle || now - self.last_slice_ms > SLICE_INTERVAL_MS) {
+        if !drawn
+            && self.slice_key != Some(key)
+            && (idle || now - self.last_slice_ms > SLICE_INTERVAL_MS)
+        {
             if let (Some(c), Some(done)) = (
                 dom::by_id::<HtmlCanvasElement>("slice-canvas"),
                 app.visible_slice(),

@@ -34,6 +34,16 @@ impl Pool {
         }
     }
 
+    /// Jobs a worker holds at once. Slice jobs are short, so each worker gets the next one
+    /// before it finishes the current one and never waits on the page; experiment jobs are
+    /// long, and one at a time keeps the last ones spread over all workers.
+    fn depth(self) -> usize {
+        match self {
+            Pool::Experiments => 1,
+            Pool::Slices => 2,
+        }
+    }
+
     /// Whether workers outlive a batch (loaded once, then reused).
     fn persistent(self) -> bool {
         self == Pool::Slices
@@ -43,9 +53,9 @@ impl Pool {
 struct Slot {
     worker: Worker,
     ready: bool,
-    busy: bool,
-    /// The batch of the job it is running.
-    batch: u32,
+    /// The batches of the jobs sent to it and not yet answered, oldest first (a worker answers
+    /// in order).
+    in_flight: VecDeque<u32>,
 }
 
 #[derive(Default)]
@@ -61,6 +71,8 @@ struct PoolState {
     total: usize,
     done: usize,
     fallback: bool,
+    /// Jobs sent to a worker ahead of its answers ([`Pool::depth`]).
+    depth: usize,
 }
 
 thread_local! {
@@ -148,9 +160,8 @@ fn on_reply(pool: Pool, generation: u32, index: usize, text: &str) {
         if text == "ready" {
             p.slots[index].ready = true;
         } else {
-            let slot = &mut p.slots[index];
-            slot.busy = false;
-            if slot.batch == p.batch {
+            let batch = p.slots[index].in_flight.pop_front();
+            if batch == Some(p.batch) {
                 record(p, text);
             }
         }
@@ -175,12 +186,13 @@ fn dispatch(p: &mut PoolState) {
         if p.queue.is_empty() {
             return;
         }
-        if p.slots[i].ready && !p.slots[i].busy {
-            if let Some(job) = p.queue.pop_front() {
-                p.slots[i].busy = true;
-                p.slots[i].batch = p.batch;
-                let _ = p.slots[i].worker.post_message(&JsValue::from_str(&job));
-            }
+        while p.slots[i].ready && p.slots[i].in_flight.len() < p.depth {
+            let Some(job) = p.queue.pop_front() else {
+                return;
+            };
+            let batch = p.batch;
+            p.slots[i].in_flight.push_back(batch);
+            let _ = p.slots[i].worker.post_message(&JsValue::from_str(&job));
         }
     }
 }
@@ -214,35 +226,55 @@ pub fn start(pool: Pool, encoded: Vec<String>) {
             // Workers failed before: stay on the page.
             return;
         }
-        let generation = p.generation;
         p.fallback = false;
         let wanted = if pool.persistent() {
             worker_count()
         } else {
             worker_count().min(p.total.max(1))
         };
-        for i in p.slots.len()..wanted {
-            match spawn(pool, generation, i) {
-                Ok(worker) => p.slots.push(Slot {
-                    worker,
-                    ready: false,
-                    busy: false,
-                    batch: p.batch,
-                }),
-                Err(_) => {
-                    p.fallback = true;
-                    break;
-                }
-            }
-        }
-        if p.fallback {
-            for s in p.slots.drain(..) {
-                s.worker.terminate();
-            }
-            p.generation = p.generation.wrapping_add(1);
-        }
+        spawn_up_to(pool, p, wanted);
         dispatch(p);
     });
+}
+
+/// Loads the workers of a persistent pool ahead of its first batch, so that they are ready when
+/// work comes.
+pub fn warm_up(pool: Pool) {
+    with_pool(pool, |p| {
+        if pool.persistent() && !p.fallback {
+            spawn_up_to(pool, p, worker_count());
+        }
+    });
+}
+
+/// True once at least one worker of `pool` has loaded.
+pub fn ready(pool: Pool) -> bool {
+    with_pool(pool, |p| p.slots.iter().any(|s| s.ready))
+}
+
+/// Makes workers until `pool` has `wanted`; if the browser refuses one, terminates them all and
+/// marks the pool as running on the page.
+fn spawn_up_to(pool: Pool, p: &mut PoolState, wanted: usize) {
+    p.depth = pool.depth();
+    for i in p.slots.len()..wanted {
+        match spawn(pool, p.generation, i) {
+            Ok(worker) => p.slots.push(Slot {
+                worker,
+                ready: false,
+                in_flight: VecDeque::new(),
+            }),
+            Err(_) => {
+                p.fallback = true;
+                break;
+            }
+        }
+    }
+    if p.fallback {
+        for s in p.slots.drain(..) {
+            s.worker.terminate();
+        }
+        p.generation = p.generation.wrapping_add(1);
+    }
 }
 
 /// Stops using the workers of `pool` after they failed: its remaining and future jobs run on
@@ -257,13 +289,11 @@ pub fn fall_back_to_page(pool: Pool) {
     });
 }
 
-/// Runs one queued job of `pool` on the page, if it has no worker to do it: because workers
-/// could not be created, or (`help_while_loading`) none has finished loading yet. Returns true
-/// if a job ran. Call within a frame's budget.
-pub fn run_one_on_page(pool: Pool, help_while_loading: bool) -> bool {
+/// Without workers: runs one queued job of `pool` on the page (call once per frame). Returns
+/// true if a job ran.
+pub fn run_one_on_page(pool: Pool) -> bool {
     let job = with_pool(pool, |p| {
-        let loading = !p.slots.iter().any(|s| s.ready);
-        if p.fallback || (help_while_loading && loading) {
+        if p.fallback {
             p.queue.pop_front()
         } else {
             None

@@ -215,18 +215,27 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
       for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       return { where: document.body.dataset.sliceWhere, digest, colours: colours.size };
     }, step);
+    // Step once, once the slice workers have loaded (or found there are none), and take the
+    // heatmap of step 1.
+    const stepAndTake = async (page) => {
+      await heatmap(page, 0);
+      await page.waitForFunction(() => ['ready', 'none'].includes(document.body.dataset.sliceWorkers));
+      await page.click('#step');
+      return heatmap(page, 1);
+    };
     let inWorkers;
     await withPage(t, { hash, noErrors: true }, async (page) => {
-      inWorkers = await heatmap(page);
-      // A second slice (after one step) also comes from the workers, which stay loaded.
+      inWorkers = await stepAndTake(page);
+      // Another step: the workers stay loaded and compute the next slice too.
       await page.click('#step');
-      const next = await heatmap(page, 1);
+      const next = await heatmap(page, 2);
       assert.equal(next.where, 'workers');
       assert.notEqual(next.digest, inWorkers.digest, 'a step moves the slice');
     });
     let onPage;
     await withPage(t, { hash, noErrors: true, init: () => { window.Worker = undefined; } }, async (page) => {
-      onPage = await heatmap(page);
+      assert.equal(await page.evaluate(() => document.body.dataset.sliceWorkers), 'none');
+      onPage = await stepAndTake(page);
     });
     t.diagnostic(`workers: ${JSON.stringify(inWorkers)}; page: ${JSON.stringify(onPage)}`);
     assert.equal(inWorkers.where, 'workers');
