@@ -1,7 +1,8 @@
 // Browser half of the benchmark (scripts/bench.sh runs it after the native benchmark and the
 // release build). Serves dist/ with TensorFlow.js copied into dist/tfjs/, then in headless
 // Chromium:
-//   1. bench.html: our wasm (Adam step at widths 8/32/64, 101x101 slice at width 32) and the
+//   1. bench.html: our wasm (Adam step at widths 8/32/64, Hessian with eigen-decomposition at
+//      widths 32/64, 101x101 slice at width 32) and the
 //      same step and slice in TensorFlow.js (cpu and wasm backends) from the same data and
 //      initial weights, checking that the losses agree;
 //   2. the explorer: time to first render and first slice; the time from pressing Step to a

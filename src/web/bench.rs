@@ -8,6 +8,7 @@ use crate::core::optim::{Optimizer, OptimizerConfig};
 use crate::core::plane::Plane;
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::slice::Slice;
+use crate::core::spectrum::Spectrum;
 use crate::core::task::{Task, TaskConfig};
 use crate::web::dom::now_ms;
 use wasm_bindgen::prelude::*;
@@ -78,6 +79,22 @@ pub fn bench_slice(width: usize, res: usize) -> Vec<f64> {
     let ms = now_ms() - start;
     let mid = res / 2;
     vec![ms, slice.at(mid, mid)]
+}
+
+/// The exact Hessian at the benchmark init and its eigen-decomposition, `repeats` times;
+/// returns `[milliseconds per Hessian with eigen-decomposition, smallest eigenvalue]`.
+#[wasm_bindgen]
+pub fn bench_hessian(width: usize, repeats: usize) -> Vec<f64> {
+    let task = task();
+    let objective = Objective::new(&task, width);
+    let net = student(&task, width);
+    let start = now_ms();
+    let mut smallest = f64::NAN;
+    for _ in 0..repeats.max(1) {
+        smallest = Spectrum::of_symmetric(&objective.hessian(&net.params)).values[0];
+    }
+    let ms = (now_ms() - start) / repeats.max(1) as f64;
+    vec![ms, smallest]
 }
 
 /// The plane of [`bench_slice`]: `[centre, u, v]` concatenated (each of the parameters' length),
