@@ -51,6 +51,67 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
+/// Draws `points` as a line of `colour` and gives it the legend entry `label` (a short stroke of
+/// the same style).
+fn labelled_line<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    points: Vec<(f64, f64)>,
+    colour: RGBColor,
+    label: impl Into<String>,
+    s: f64,
+) -> Res {
+    let style = colour.stroke_width(px(3.0, s) as u32);
+    chart
+        .draw_series(LineSeries::new(points, style))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + px(24.0, s), y)], style));
+    Ok(())
+}
+
+/// The shape of a data marker.
+#[derive(Clone, Copy)]
+enum Marker {
+    Dot,
+    Triangle,
+}
+
+/// Draws a marker of `size` pixels (at scale 1) at each of `points`.
+fn markers<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    points: &[(f64, f64)],
+    shape: Marker,
+    size: f64,
+    style: ShapeStyle,
+    s: f64,
+) -> Res {
+    let size = px(size, s);
+    match shape {
+        Marker::Dot => chart.draw_series(points.iter().map(|&p| Circle::new(p, size, style))),
+        Marker::Triangle => {
+            chart.draw_series(points.iter().map(|&p| TriangleMarker::new(p, size, style)))
+        }
+    }
+    .map(|_| ())
+    .map_err(err)
+}
+
+/// The legend box of the series labelled so far, at `position`.
+fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    s: f64,
+) -> Res {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(font(18.0, s))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(err)
+}
+
 /// Draws a one-line legend of coloured line samples and labels across `area`, and returns
 /// the area below it for the chart (so the legend never hides data).
 fn legend_above<DB: DrawingBackend>(
@@ -191,26 +252,15 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         ),
     ] {
         let values: Vec<(f64, f64)> = values.into_iter().filter(|p| p.1.is_finite()).collect();
-        chart
-            .draw_series(LineSeries::new(
-                values.clone(),
-                colour.stroke_width(px(3.0, s) as u32),
-            ))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + px(24.0, s), y)],
-                    colour.stroke_width(px(3.0, s) as u32),
-                )
-            });
-        chart
-            .draw_series(
-                values
-                    .iter()
-                    .map(|&p| TriangleMarker::new(p, px(7.0, s), colour.filled())),
-            )
-            .map_err(err)?;
+        labelled_line(&mut chart, values.clone(), colour, name, s)?;
+        markers(
+            &mut chart,
+            &values,
+            Marker::Triangle,
+            7.0,
+            colour.filled(),
+            s,
+        )?;
     }
     chart
         .draw_series(error_bars(
@@ -223,26 +273,14 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
             s,
         ))
         .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            measured.clone(),
-            BLUE.stroke_width(px(3.0, s) as u32),
-        ))
-        .map_err(err)?
-        .label("measured, with 95% interval")
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + px(24.0, s), y)],
-                BLUE.stroke_width(px(3.0, s) as u32),
-            )
-        });
-    chart
-        .draw_series(
-            measured
-                .iter()
-                .map(|&p| Circle::new(p, px(7.0, s), BLUE.filled())),
-        )
-        .map_err(err)?;
+    labelled_line(
+        &mut chart,
+        measured.clone(),
+        BLUE,
+        "measured, with 95% interval",
+        s,
+    )?;
+    markers(&mut chart, &measured, Marker::Dot, 7.0, BLUE.filled(), s)?;
     root.present().map_err(err)
 }
 
@@ -284,19 +322,13 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         .draw()
         .map_err(err)?;
     let t = r.config.run.threshold.log10();
-    chart
-        .draw_series(LineSeries::new(
-            vec![(t, -0.5), (t, rows - 0.5)],
-            VERMILLION.stroke_width(px(3.0, s) as u32),
-        ))
-        .map_err(err)?
-        .label(format!("success threshold {:e}", r.config.run.threshold))
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + px(24.0, s), y)],
-                VERMILLION.stroke_width(px(3.0, s) as u32),
-            )
-        });
+    labelled_line(
+        &mut chart,
+        vec![(t, -0.5), (t, rows - 0.5)],
+        VERMILLION,
+        format!("success threshold {:e}", r.config.run.threshold),
+        s,
+    )?;
     for (row, w) in r.widths.iter().enumerate() {
         let n = w.final_losses.len().max(1) as f64;
         let pts: Vec<(f64, f64)> = w
@@ -313,21 +345,16 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
                 (x, row as f64 - 0.3 + 0.6 * (i as f64 + 0.5) / n)
             })
             .collect();
-        chart
-            .draw_series(
-                pts.iter()
-                    .map(|&p| Circle::new(p, px(5.0, s), BLUE.mix(0.75).filled())),
-            )
-            .map_err(err)?;
+        markers(
+            &mut chart,
+            &pts,
+            Marker::Dot,
+            5.0,
+            BLUE.mix(0.75).filled(),
+            s,
+        )?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(font(18.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
+    legend_box(&mut chart, SeriesLabelPosition::UpperRight, s)?;
     root.present().map_err(err)
 }
 
@@ -423,43 +450,14 @@ pub fn tickets<DB: DrawingBackend>(
             }))
             .map_err(err)?;
         let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-        chart
-            .draw_series(LineSeries::new(
-                line.clone(),
-                colour.stroke_width(px(3.0, s) as u32),
-            ))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(
-                    vec![(x, y), (x + px(24.0, s), y)],
-                    colour.stroke_width(px(3.0, s) as u32),
-                )
-            });
+        labelled_line(&mut chart, line.clone(), colour, name, s)?;
         if round {
-            chart
-                .draw_series(
-                    line.iter()
-                        .map(|&p| Circle::new(p, px(7.0, s), colour.filled())),
-                )
-                .map_err(err)?;
+            markers(&mut chart, &line, Marker::Dot, 7.0, colour.filled(), s)?;
         } else {
-            chart
-                .draw_series(
-                    line.iter()
-                        .map(|&p| TriangleMarker::new(p, px(8.0, s), colour.filled())),
-                )
-                .map_err(err)?;
+            markers(&mut chart, &line, Marker::Triangle, 8.0, colour.filled(), s)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .label_font(font(18.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
+    legend_box(&mut chart, SeriesLabelPosition::LowerLeft, s)?;
     root.present().map_err(err)
 }
 
@@ -523,33 +521,15 @@ pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, look: Lo
             GREY.stroke_width(px(2.0, s) as u32),
         ))
         .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            pts.clone(),
-            BLUE.stroke_width(px(3.0, s) as u32),
-        ))
-        .map_err(err)?
-        .label("below 0: a saddle, gradient descent can escape")
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + px(24.0, s), y)],
-                BLUE.stroke_width(px(3.0, s) as u32),
-            )
-        });
-    chart
-        .draw_series(
-            pts.iter()
-                .map(|&p| Circle::new(p, px(5.0, s), BLUE.filled())),
-        )
-        .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(font(18.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
+    labelled_line(
+        &mut chart,
+        pts.clone(),
+        BLUE,
+        "below 0: a saddle, gradient descent can escape",
+        s,
+    )?;
+    markers(&mut chart, &pts, Marker::Dot, 5.0, BLUE.filled(), s)?;
+    legend_box(&mut chart, SeriesLabelPosition::UpperRight, s)?;
     root.present().map_err(err)
 }
 
@@ -601,33 +581,15 @@ pub fn subspace<DB: DrawingBackend>(root: &Area<DB>, r: &SubspaceResult, look: L
             s,
         ))
         .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            pts.clone(),
-            BLUE.stroke_width(px(3.0, s) as u32),
-        ))
-        .map_err(err)?
-        .label("measured, with 95% interval")
-        .legend(|(x, y)| {
-            PathElement::new(
-                vec![(x, y), (x + px(24.0, s), y)],
-                BLUE.stroke_width(px(3.0, s) as u32),
-            )
-        });
-    chart
-        .draw_series(
-            pts.iter()
-                .map(|&p| Circle::new(p, px(7.0, s), BLUE.filled())),
-        )
-        .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(font(18.0, s))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(err)?;
+    labelled_line(
+        &mut chart,
+        pts.clone(),
+        BLUE,
+        "measured, with 95% interval",
+        s,
+    )?;
+    markers(&mut chart, &pts, Marker::Dot, 7.0, BLUE.filled(), s)?;
+    legend_box(&mut chart, SeriesLabelPosition::LowerRight, s)?;
     root.present().map_err(err)
 }
 

@@ -3,8 +3,8 @@
 
 use crate::core::network::Network;
 use crate::core::task::Task;
-use crate::web::canvas::{fit_to_css_size, font_px};
-use crate::web::style::{BLUE, GRID, INK, LABEL_PX, POINTS, TITLE_PX};
+use crate::web::canvas::fit_to_css_size;
+use crate::web::style::{fonts, legend_box, BLUE, GRID, INK, POINTS};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -52,12 +52,7 @@ pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Resul
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let label = ("sans-serif", font_px(LABEL_PX, ratio))
-        .into_font()
-        .color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio))
-        .into_font()
-        .color(&INK);
+    let (label, title) = fonts(ratio);
     let x_desc = match d {
         1 => "input x".to_string(),
         2 => "input x₁ (with x₂ = 0)".to_string(),
@@ -105,13 +100,6 @@ pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Resul
         .map_err(|e| e.to_string())?
         .label("student")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(label)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    legend_box(&mut chart, SeriesLabelPosition::UpperLeft, label)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The training-loss curve on a log scale, with the success threshold.
 
-use crate::web::canvas::{fit_to_css_size, font_px};
-use crate::web::style::{sci, BLUE, GRID, INK, LABEL_PX, TITLE_PX, VERMILLION};
+use crate::web::canvas::fit_to_css_size;
+use crate::web::style::{fonts, legend_box, sci, BLUE, GRID, VERMILLION};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -35,12 +35,7 @@ pub fn draw(
     let points: Vec<(f64, f64)> = points.into_iter().map(|(s, l)| (s, l.log10())).collect();
     let threshold_log = threshold.log10();
     let max_step = points.last().map(|p| p.0).unwrap_or(0.0).max(10.0);
-    let label = ("sans-serif", font_px(LABEL_PX, ratio))
-        .into_font()
-        .color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio))
-        .into_font()
-        .color(&INK);
+    let (label, title) = fonts(ratio);
     let mut chart = ChartBuilder::on(&root)
         .margin((10.0 * ratio) as i32)
         .margin_right((22.0 * ratio) as i32)
@@ -90,13 +85,6 @@ pub fn draw(
             .label(label.to_string())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey.stroke_width(2)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .label_font(label)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    legend_box(&mut chart, SeriesLabelPosition::LowerLeft, label)?;
     Ok(())
 }

@@ -4,8 +4,8 @@
 
 use crate::core::colormap::{heatmap_rgba, viridis, LogScale};
 use crate::web::app::FinishedSlice;
-use crate::web::canvas::{context, fit_to_css_size, font_px, image_canvas};
-use crate::web::style::{sci, INK, LABEL_PX, TITLE_PX};
+use crate::web::canvas::{context, fit_to_css_size, image_canvas};
+use crate::web::style::{fonts, sci};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -42,12 +42,7 @@ pub fn draw(
     let side = free_w.min(free_h).max(10.0);
     let pad_x = ((free_w - side) / 2.0).max(0.0);
     let pad_y = ((free_h - side) / 2.0).max(0.0);
-    let label = ("sans-serif", font_px(LABEL_PX, ratio))
-        .into_font()
-        .color(&INK);
-    let title = ("sans-serif", font_px(TITLE_PX, ratio))
-        .into_font()
-        .color(&INK);
+    let (label, title) = fonts(ratio);
     // Grid point i sits at the centre of heatmap pixel i: widen the axes by half a cell.
     let half = slice.extent / (r - 1) as f64;
     let range = (-slice.extent - half)..(slice.extent + half);

@@ -1,5 +1,10 @@
-//! Colours and text sizes shared by the plots (Okabe–Ito palette: colour-blind safe).
+//! Colours, fonts and the legend box shared by the page's plots (Okabe–Ito palette:
+//! colour-blind safe).
 
+use crate::web::canvas::font_px;
+use plotters::chart::{ChartContext, SeriesLabelPosition};
+use plotters::coord::CoordTranslate;
+use plotters::prelude::*;
 use plotters::style::RGBColor;
 
 /// Okabe–Ito blue: the student and the training loss.
@@ -17,6 +22,28 @@ pub const POINTS: RGBColor = RGBColor(150, 150, 150);
 pub const LABEL_PX: f64 = 12.0;
 /// Axis title size in CSS pixels.
 pub const TITLE_PX: f64 = 13.0;
+
+/// The tick-label and axis-title fonts of a canvas with device-pixel `ratio`.
+pub fn fonts(ratio: f64) -> (TextStyle<'static>, TextStyle<'static>) {
+    let font = |px: f64| ("sans-serif", font_px(px, ratio)).into_font().color(&INK);
+    (font(LABEL_PX), font(TITLE_PX))
+}
+
+/// The legend box of the series labelled so far, at `position`, in `font`.
+pub fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font: TextStyle<'static>,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(font)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GRID)
+        .draw()
+        .map_err(|e| e.to_string())
+}
 
 /// Formats a positive number as `1e-5`, `3e-2` for log axes.
 pub fn sci(v: f64) -> String {
