@@ -201,7 +201,7 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
   });
 
   test('slices from the slice workers and from the page draw the same pixels', { timeout: TEST_TIMEOUT }, async (t) => {
-    const hash = '#width=12&res=61&plane=random&seed=3';
+    const hash = '#width=24&res=101&plane=random&seed=3';
     // The finished heatmap: where its rows were computed, and a digest of its pixels.
     const heatmap = (page, step = 0) => page.evaluate(async (step) => {
       const ready = () => document.body.dataset.slice === 'ready' && document.body.dataset.sliceStep === String(step);
@@ -215,33 +215,37 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
       for (let i = 0; i < data.length; i += 4) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       return { where: document.body.dataset.sliceWhere, digest, colours: colours.size };
     }, step);
-    // Step once, once the slice workers have loaded (or found there are none), and take the
-    // heatmap of step 1.
-    const stepAndTake = async (page) => {
+    // Once the slice workers have loaded (or found there are none): step once and take the
+    // heatmap of step 1; then step twice in the same task, so the slice of step 2 is replaced
+    // while it is computed (its rows must not land in the slice of step 3), and take step 3.
+    const stepsAndTake = async (page) => {
       await heatmap(page, 0);
       await page.waitForFunction(() => ['ready', 'none'].includes(document.body.dataset.sliceWorkers));
       await page.click('#step');
-      return heatmap(page, 1);
+      const first = await heatmap(page, 1);
+      await page.evaluate(() => {
+        document.getElementById('step').click();
+        document.getElementById('step').click();
+      });
+      return [first, await heatmap(page, 3)];
     };
     let inWorkers;
     await withPage(t, { hash, noErrors: true }, async (page) => {
-      inWorkers = await stepAndTake(page);
-      // Another step: the workers stay loaded and compute the next slice too.
-      await page.click('#step');
-      const next = await heatmap(page, 2);
-      assert.equal(next.where, 'workers');
-      assert.notEqual(next.digest, inWorkers.digest, 'a step moves the slice');
+      inWorkers = await stepsAndTake(page);
     });
     let onPage;
     await withPage(t, { hash, noErrors: true, init: () => { window.Worker = undefined; } }, async (page) => {
       assert.equal(await page.evaluate(() => document.body.dataset.sliceWorkers), 'none');
-      onPage = await stepAndTake(page);
+      onPage = await stepsAndTake(page);
     });
     t.diagnostic(`workers: ${JSON.stringify(inWorkers)}; page: ${JSON.stringify(onPage)}`);
-    assert.equal(inWorkers.where, 'workers');
-    assert.equal(onPage.where, 'page');
-    assert.ok(inWorkers.colours > 50, `only ${inWorkers.colours} colours`);
-    assert.equal(inWorkers.digest, onPage.digest, 'the same slice, pixel for pixel');
+    for (const i of [0, 1]) {
+      assert.equal(inWorkers[i].where, 'workers');
+      assert.equal(onPage[i].where, 'page');
+      assert.equal(inWorkers[i].digest, onPage[i].digest, 'the same slice, pixel for pixel');
+    }
+    assert.ok(inWorkers[0].colours > 50, `only ${inWorkers[0].colours} colours`);
+    assert.notEqual(inWorkers[0].digest, inWorkers[1].digest, 'steps move the slice');
   });
 
   test('settings round-trip through the URL hash', { timeout: TEST_TIMEOUT }, async (t) => {
