@@ -691,11 +691,14 @@ pub fn spectrum<DB: DrawingBackend>(
 /// A named, coloured curve of `(step, loss)` points.
 pub type Curve = (String, Vec<(f64, f64)>, RGBColor);
 
-/// Several loss curves on one log-scale chart, with the success threshold.
+/// Several loss curves on one log-scale chart, with the success threshold, a labelled vertical
+/// line at each of `events` (`(step, label)`, such as the step a neuron was added) and a dot
+/// on each curve's last point (the number a status line quotes, after polishing).
 pub fn loss_curves<DB: DrawingBackend>(
     root: &Area<DB>,
     series: &[Curve],
     threshold: f64,
+    events: &[(f64, String)],
     s: f64,
 ) -> Res {
     root.fill(&WHITE).map_err(err)?;
@@ -717,6 +720,7 @@ pub fn loss_curves<DB: DrawingBackend>(
     let threshold_label = format!("success threshold {threshold:e}");
     let mut items: Vec<(&str, RGBColor)> = vec![(threshold_label.as_str(), VERMILLION)];
     items.extend(series.iter().map(|(name, _, c)| (name.as_str(), *c)));
+    items.extend(events.iter().map(|(_, name)| (name.as_str(), GREY)));
     let body = legend_above(root, &items, s)?;
     let mut chart = ChartBuilder::on(&body)
         .margin(px(12.0, s))
@@ -727,8 +731,9 @@ pub fn loss_curves<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("optimiser step")
+        .x_desc("step (optimiser, then polishing)")
         .y_desc("loss (log scale)")
+        .x_labels(6)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format!("1e{:.0}", y))
         .label_style(font(18.0, s))
@@ -742,10 +747,22 @@ pub fn loss_curves<DB: DrawingBackend>(
             VERMILLION.stroke_width(px(2.0, s) as u32),
         ))
         .map_err(err)?;
+    for (x, _) in events {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(*x, lo - 0.5), (*x, hi + 0.5)],
+                GREY.stroke_width(px(2.0, s) as u32),
+            ))
+            .map_err(err)?;
+    }
     for ((_, _, colour), pts) in series.iter().zip(logs) {
+        let last = pts.last().copied();
         chart
             .draw_series(LineSeries::new(pts, colour.stroke_width(px(3.0, s) as u32)))
             .map_err(err)?;
+        if let Some(p) = last {
+            markers(&mut chart, &[p], Marker::Dot, 6.0, colour.filled(), s)?;
+        }
     }
     root.present().map_err(err)
 }

@@ -3,7 +3,9 @@
 use crate::experiments::escape::EscapeResult;
 use crate::experiments::subspace::SubspaceResult;
 use crate::experiments::sweep::SweepResult;
-use crate::experiments::tickets::{AlphaRow, NeuronTicketResult, WeightTicketResult};
+use crate::experiments::tickets::{
+    AlphaRow, NeuronTicketResult, TicketOutcome, WeightTicketResult,
+};
 use std::fmt::Write;
 
 /// A number for a CSV cell (empty for NaN, shortest round-trip form otherwise).
@@ -85,6 +87,29 @@ pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult) -> String {
     }
     for row in &w.rows {
         ticket_row(&mut s, "weight", row);
+    }
+    s
+}
+
+/// The tickets scene's table: one row per ticket, sorted by seed (`tickets.csv` of the page).
+pub fn ticket_outcomes(rows: &[TicketOutcome]) -> String {
+    let mut s = String::from(
+        "seed,ticket_alone_wins,embedded_wins,loss_alone,loss_embedded,diverged_alone,diverged_embedded\n",
+    );
+    let mut sorted = rows.to_vec();
+    sorted.sort_by_key(|r| r.seed);
+    for r in sorted {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{}",
+            r.seed,
+            r.wins_alone,
+            r.wins_embedded,
+            num(r.loss_alone),
+            num(r.loss_embedded),
+            r.diverged_alone,
+            r.diverged_embedded
+        );
     }
     s
 }

@@ -14,6 +14,7 @@ pub mod plane;
 pub mod record;
 pub mod rng;
 pub mod slice;
+pub mod slice_view;
 pub mod spectrum;
 pub mod task;
 pub mod train;

@@ -65,6 +65,20 @@ impl Shape {
     pub fn output_weight(&self, j: usize) -> usize {
         self.width * (self.input_dim + 1) + j
     }
+
+    /// The hidden neuron parameter `i` belongs to (its input weights, bias and output
+    /// weight); `None` for the output bias.
+    pub fn neuron_of(&self, i: usize) -> Option<usize> {
+        if self.input_weights().contains(&i) {
+            Some(i / self.input_dim)
+        } else if self.biases().contains(&i) {
+            Some(i - self.biases().start)
+        } else if self.output_weights().contains(&i) {
+            Some(i - self.output_weights().start)
+        } else {
+            None
+        }
+    }
 }
 
 /// A network: shape, activation and parameters.
@@ -124,6 +138,19 @@ pub fn output(shape: Shape, activation: Activation, params: &[f64], x: &[f64]) -
 mod tests {
     use super::*;
     use crate::core::rng::Stream;
+
+    #[test]
+    fn every_parameter_but_the_output_bias_belongs_to_its_neuron() {
+        let s = Shape::new(3, 4);
+        for j in 0..4 {
+            for k in 0..3 {
+                assert_eq!(s.neuron_of(s.input_weight(j, k)), Some(j));
+            }
+            assert_eq!(s.neuron_of(s.bias(j)), Some(j));
+            assert_eq!(s.neuron_of(s.output_weight(j)), Some(j));
+        }
+        assert_eq!(s.neuron_of(s.output_bias()), None);
+    }
 
     #[test]
     fn layout_ranges_tile_the_vector() {

@@ -26,55 +26,112 @@ pub fn polish_in(
     iterations: usize,
     basis: Option<&Array2<f64>>,
 ) -> f64 {
-    let mut grad = vec![0.0; params.len()];
-    let mut loss = objective.loss_and_gradient(params, &mut grad);
-    let mut mu = 1e-6;
-    let mut trial = vec![0.0; params.len()];
-    for _ in 0..iterations {
-        if !loss.is_finite() || loss == 0.0 {
-            break;
+    let mut polisher = Polisher::new(objective, params, iterations, basis.cloned());
+    while polisher.step(objective, params) {}
+    polisher.loss()
+}
+
+/// Levenberg–Marquardt polishing one step at a time (see [`polish`]), so that a page can draw
+/// every step and spread them over animation frames. [`polish_in`] is a loop over it.
+#[derive(Clone, Debug)]
+pub struct Polisher {
+    basis: Option<Array2<f64>>,
+    grad: Vec<f64>,
+    trial: Vec<f64>,
+    loss: f64,
+    mu: f64,
+    left: usize,
+    done: bool,
+    losses: Vec<f64>,
+}
+
+impl Polisher {
+    /// Polishing of `params` for at most `iterations` steps, within the span of `basis`.
+    pub fn new(
+        objective: &Objective<'_>,
+        params: &[f64],
+        iterations: usize,
+        basis: Option<Array2<f64>>,
+    ) -> Polisher {
+        let mut grad = vec![0.0; params.len()];
+        let loss = objective.loss_and_gradient(params, &mut grad);
+        Polisher {
+            basis,
+            grad,
+            trial: vec![0.0; params.len()],
+            loss,
+            mu: 1e-6,
+            left: iterations,
+            done: false,
+            losses: Vec::new(),
         }
+    }
+
+    /// The loss at the current point.
+    pub fn loss(&self) -> f64 {
+        self.loss
+    }
+
+    /// The loss after each accepted step, in order.
+    pub fn losses(&self) -> &[f64] {
+        &self.losses
+    }
+
+    /// True once no further step will be taken (iterations used up, no improving step found,
+    /// or a loss of zero or not finite).
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Takes one step on `params` (the point given to [`Polisher::new`], as left by earlier
+    /// steps); returns true if polishing may continue.
+    pub fn step(&mut self, objective: &Objective<'_>, params: &mut [f64]) -> bool {
+        if self.done || self.left == 0 || !self.loss.is_finite() || self.loss == 0.0 {
+            self.done = true;
+            return false;
+        }
+        self.left -= 1;
         let hessian = objective.hessian(params);
-        let (reduced_h, reduced_g) = match basis {
+        let (reduced_h, reduced_g) = match &self.basis {
             Some(b) => (
                 b.t().dot(&hessian.dot(b)),
-                b.t().dot(&Array1::from(grad.clone())).to_vec(),
+                b.t().dot(&Array1::from(self.grad.clone())).to_vec(),
             ),
-            None => (hessian, grad.clone()),
+            None => (hessian, self.grad.clone()),
         };
         let spectrum = Spectrum::of_symmetric(&reduced_h);
-        let mut improved = false;
         for _ in 0..8 {
             let mut dz = vec![0.0; reduced_g.len()];
             for (lambda, v) in spectrum.values.iter().zip(&spectrum.vectors) {
-                let coeff =
-                    v.iter().zip(&reduced_g).map(|(a, b)| a * b).sum::<f64>() / (lambda.abs() + mu);
+                let coeff = v.iter().zip(&reduced_g).map(|(a, b)| a * b).sum::<f64>()
+                    / (lambda.abs() + self.mu);
                 for (d, vi) in dz.iter_mut().zip(v) {
                     *d -= coeff * vi;
                 }
             }
-            let step = match basis {
+            let step = match &self.basis {
                 Some(b) => b.dot(&Array1::from(dz)).to_vec(),
                 None => dz,
             };
-            for ((t, p), s) in trial.iter_mut().zip(params.iter()).zip(&step) {
+            for ((t, p), s) in self.trial.iter_mut().zip(params.iter()).zip(&step) {
                 *t = p + s;
             }
-            let trial_loss = objective.loss(&trial);
-            if trial_loss < loss {
-                params.copy_from_slice(&trial);
-                loss = objective.loss_and_gradient(params, &mut grad);
-                mu = (mu * 0.5).max(1e-12);
-                improved = true;
-                break;
+            let trial_loss = objective.loss(&self.trial);
+            if trial_loss < self.loss {
+                params.copy_from_slice(&self.trial);
+                self.loss = objective.loss_and_gradient(params, &mut self.grad);
+                self.mu = (self.mu * 0.5).max(1e-12);
+                self.losses.push(self.loss);
+                if self.left == 0 {
+                    self.done = true;
+                }
+                return !self.done;
             }
-            mu *= 10.0;
+            self.mu *= 10.0;
         }
-        if !improved {
-            break;
-        }
+        self.done = true;
+        false
     }
-    loss
 }
 
 /// The basis of the coordinates kept by `mask` (one unit column per `true`).

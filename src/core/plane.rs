@@ -182,6 +182,52 @@ impl Plane {
     }
 }
 
+/// Largest plane coordinate of the start of an escape plane (its end is at the centre; the
+/// slice is drawn over `[-1, 1]²`, so the start keeps a margin).
+pub const ESCAPE_START_SPAN: f64 = 0.7;
+
+impl Plane {
+    /// The plane that contains an escape: through `start` (the widened point) and `end` (where
+    /// training on from it ended, or is now), spanned by the escape `direction` (the lowest
+    /// Hessian eigenvector at `start`, oriented towards `end`) and the part of `end - start`
+    /// orthogonal to it. The centre is `end` (so the grid point at the centre of an odd grid
+    /// shows its loss exactly); both axes have the same unit, chosen so that `start` lies
+    /// within `[-ESCAPE_START_SPAN, ESCAPE_START_SPAN]²`. Both ends project exactly onto
+    /// themselves. `lambda` labels the escape axis.
+    pub fn escape(start: &[f64], end: &[f64], direction: &[f64], lambda: f64) -> Plane {
+        let d: Vec<f64> = end.iter().zip(start).map(|(e, s)| e - s).collect();
+        let mut u: Vec<f64> = direction.to_vec();
+        let un = norm(&u).max(1e-300);
+        u.iter_mut().for_each(|x| *x /= un);
+        if dot(&d, &u) < 0.0 {
+            u.iter_mut().for_each(|x| *x = -*x);
+        }
+        let a = dot(&d, &u);
+        let mut v: Vec<f64> = d.iter().zip(&u).map(|(x, ui)| x - a * ui).collect();
+        let mut b = norm(&v);
+        if b <= 1e-12 * norm(&d).max(1e-300) {
+            // The path runs along the escape direction: any orthogonal axis will do.
+            let k = (0..u.len())
+                .min_by(|&i, &j| u[i].abs().total_cmp(&u[j].abs()))
+                .unwrap_or(0);
+            v = (0..u.len())
+                .map(|i| if i == k { 1.0 } else { 0.0 } - u[k] * u[i])
+                .collect();
+            b = 0.0;
+        }
+        let vn = norm(&v).max(1e-300);
+        v.iter_mut().for_each(|x| *x /= vn);
+        let unit = (a.max(b) / ESCAPE_START_SPAN).max(1e-6);
+        Plane {
+            centre: end.to_vec(),
+            u: u.iter().map(|x| x * unit).collect(),
+            v: v.iter().map(|x| x * unit).collect(),
+            u_label: format!("escape direction (λ = {lambda:.1e})"),
+            v_label: "towards the end point".into(),
+        }
+    }
+}
+
 /// A random direction with each neuron's incoming block rescaled to that block's norm in `centre`.
 fn filter_normalised_direction(
     shape: Shape,
@@ -232,6 +278,46 @@ fn filter_normalised_direction(
 mod tests {
     use super::*;
     use crate::core::task::{Task, TaskConfig};
+
+    #[test]
+    fn the_escape_plane_contains_both_ends_inside_the_frame() {
+        let start: Vec<f64> = (0..9).map(|i| (i as f64 * 0.7).cos()).collect();
+        let end: Vec<f64> = start
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s + 0.3 * (i as f64).sin() - 0.1)
+            .collect();
+        let mut direction = vec![0.0; 9];
+        direction[2] = -2.0; // not unit, pointing away from the end: both are corrected
+        direction[5] = 0.5;
+        let plane = Plane::escape(&start, &end, &direction, -0.01);
+        let (sa, sb) = plane.project(&start);
+        let (ea, eb) = plane.project(&end);
+        assert!(sa.abs() <= ESCAPE_START_SPAN + 1e-12 && sb.abs() <= ESCAPE_START_SPAN + 1e-12);
+        assert!(
+            ea.abs() < 1e-12 && eb.abs() < 1e-12,
+            "the end is the centre"
+        );
+        assert!(
+            ea > sa,
+            "the escape axis points towards the end: {sa} -> {ea}"
+        );
+        // Both ends are in the plane: their projections map back onto them.
+        for (p, (a, b)) in [(&start, (sa, sb)), (&end, (ea, eb))] {
+            let back = plane.point(a, b);
+            let err = back
+                .iter()
+                .zip(p)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            assert!(err < 1e-12, "{err}");
+        }
+        assert!(dot(&plane.u, &plane.v).abs() < 1e-12);
+        // A path straight along the escape direction still gives a plane.
+        let along: Vec<f64> = start.iter().zip(&direction).map(|(s, d)| s + d).collect();
+        let p2 = Plane::escape(&start, &along, &direction, -0.01);
+        assert!(norm(&p2.v) > 0.0 && dot(&p2.u, &p2.v).abs() < 1e-12);
+    }
 
     #[test]
     fn points_in_the_plane_project_exactly() {

@@ -23,6 +23,8 @@ pub struct TrainConfig {
     pub history_capacity: usize,
     /// The run counts as diverged once the loss exceeds this factor times its initial value.
     pub divergence_factor: f64,
+    /// The run stops, converged, once the loss falls below this (0 = never).
+    pub converged_loss: f64,
 }
 
 impl Default for TrainConfig {
@@ -33,6 +35,7 @@ impl Default for TrainConfig {
             snapshot_capacity: 256,
             history_capacity: 2048,
             divergence_factor: 1e6,
+            converged_loss: 0.0,
         }
     }
 }
@@ -42,6 +45,11 @@ impl Default for TrainConfig {
 pub enum StopReason {
     /// It took `max_steps` steps.
     StepLimit,
+    /// The loss fell below `converged_loss` at this step.
+    Converged {
+        /// Step at which it happened.
+        step: u64,
+    },
     /// The loss or a parameter became NaN or infinite at this step.
     NonFinite {
         /// Step at which it happened.
@@ -59,7 +67,10 @@ pub enum StopReason {
 impl StopReason {
     /// True for the two kinds of divergence.
     pub fn is_divergence(&self) -> bool {
-        !matches!(self, StopReason::StepLimit)
+        matches!(
+            self,
+            StopReason::NonFinite { .. } | StopReason::Exploded { .. }
+        )
     }
 }
 
@@ -67,6 +78,7 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StopReason::StepLimit => write!(f, "reached the step limit"),
+            StopReason::Converged { step } => write!(f, "converged at step {step}"),
             StopReason::NonFinite { step } => write!(
                 f,
                 "training diverged at step {step}: the loss became NaN or infinite \
@@ -190,6 +202,8 @@ impl Trainer {
                 step: self.step,
                 loss: self.loss,
             });
+        } else if self.loss < self.config.converged_loss {
+            self.stopped = Some(StopReason::Converged { step: self.step });
         }
     }
 

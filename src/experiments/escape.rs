@@ -5,13 +5,13 @@
 
 use crate::core::embed::{add_silent_neuron, split_neuron};
 use crate::core::network::{Network, Shape};
-use crate::core::newton::{classify, polish, EndPoint};
+use crate::core::newton::{classify, EndPoint};
 use crate::core::objective::Objective;
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::spectrum::Spectrum;
 use crate::core::task::{Task, TaskConfig};
-use crate::core::train::{TrainConfig, Trainer};
-use crate::experiments::outcome::{run, RunSettings};
+use crate::core::train::TrainConfig;
+use crate::experiments::outcome::{Outcome, RunSettings, SteppedRun};
 use crate::experiments::parallel::par_map;
 use std::sync::Arc;
 
@@ -114,8 +114,10 @@ pub struct EscapeAttempt {
     pub at_embedding: EndPoint,
     /// Loss after training on from the perturbed embedded point.
     pub loss_after: f64,
-    /// `loss_after < threshold`.
+    /// `loss_after < threshold` and the run did not diverge.
     pub escaped: bool,
+    /// True if training on from the embedded point diverged.
+    pub diverged: bool,
 }
 
 /// A stuck narrow student and its embeddings.
@@ -144,14 +146,33 @@ pub struct EscapeResult {
     pub mu_sweep: Vec<(f64, f64)>,
 }
 
+/// The run that gets a narrow student (width `config.width`, seed `seed`) stuck: trained,
+/// then polished to an exact critical point, step by step.
+pub fn narrow_run(task: &Arc<Task>, config: &EscapeConfig, seed: u64) -> SteppedRun {
+    let shape = Shape::new(task.config.input_dim, config.width);
+    let net = Network::student_init(
+        shape,
+        task.config.activation,
+        &mut SeededRng::new(seed, Stream::Student),
+    );
+    let settings = RunSettings {
+        train: config.train,
+        polish_steps: config.polish_steps,
+        threshold: config.threshold,
+    };
+    SteppedRun::new(task, net, None, &settings)
+}
+
 /// Trains and polishes a width-`width` student; returns its parameters and polished loss.
 pub fn train_and_polish(task: &Arc<Task>, config: &EscapeConfig, seed: u64) -> (Vec<f64>, f64) {
-    let mut t = Trainer::new(task.clone(), config.width, seed, config.train);
-    t.run_to_end();
-    let mut params = t.params().to_vec();
-    let objective = Objective::new(task, config.width);
-    let loss = polish(&objective, &mut params, config.polish_steps);
-    (params, loss)
+    let o = narrow_run(task, config, seed).finish();
+    (o.params, o.final_loss)
+}
+
+/// True if a narrow run's outcome is stuck: not diverged, and its polished loss at least
+/// `stuck_factor` times the threshold.
+pub fn is_stuck(config: &EscapeConfig, outcome: &Outcome) -> bool {
+    !outcome.diverged && outcome.final_loss >= config.stuck_factor * config.threshold
 }
 
 /// The smallest Hessian eigenvalue of `net` on `task`.
@@ -160,13 +181,110 @@ pub fn min_eigenvalue(task: &Task, net: &Network) -> f64 {
     Spectrum::of_symmetric(&objective.hessian(&net.params)).values[0]
 }
 
-/// Trains on from `net` after a seeded perturbation of size `config.perturbation`.
-fn continue_from(task: &Arc<Task>, config: &EscapeConfig, mut net: Network, seed: u64) -> f64 {
+/// How to widen a stuck network, before the neuron is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbeddingKind {
+    /// Split the neuron whose split gives the most negative eigenvalue.
+    Split,
+    /// Add a neuron with zero output weight and random input weights.
+    ZeroOutput,
+}
+
+/// Widens `net` as `kind` says (splits with `config.mu`; the zero-output neuron's input
+/// weights are seeded by `seed`).
+pub fn widen(
+    task: &Task,
+    config: &EscapeConfig,
+    net: &Network,
+    kind: EmbeddingKind,
+    seed: u64,
+) -> (Embedding, Network) {
+    match kind {
+        EmbeddingKind::Split => {
+            let best = (0..net.shape.width)
+                .map(|j| (j, min_eigenvalue(task, &split_neuron(net, j, config.mu))))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(0, |(j, _)| j);
+            (
+                Embedding::Split {
+                    neuron: best,
+                    mu: config.mu,
+                },
+                split_neuron(net, best, config.mu),
+            )
+        }
+        EmbeddingKind::ZeroOutput => (
+            Embedding::ZeroOutput,
+            add_silent_neuron(net, &mut SeededRng::new(seed, Stream::Directions)),
+        ),
+    }
+}
+
+/// `net` after the seeded perturbation of size `config.perturbation` that starts the escape.
+pub fn perturbed(config: &EscapeConfig, mut net: Network, seed: u64) -> Network {
     let mut rng = SeededRng::new(seed, Stream::Perturbation);
     for p in &mut net.params {
         *p += config.perturbation * rng.normal();
     }
-    run(task, net, None, &config.continue_run).final_loss
+    net
+}
+
+/// One embedding of a stuck point and the training on from it, step by step: the escape
+/// scene animates it, [`analyse_case`] runs it to its end.
+#[derive(Clone, Debug)]
+pub struct AttemptRun {
+    /// How it was embedded.
+    pub embedding: Embedding,
+    /// The widened point (same loss as the stuck point).
+    pub widened: Network,
+    /// The widened point's analysis (its lowest eigenvector is the escape direction).
+    pub at_embedding: EndPoint,
+    /// The widened point's Hessian spectrum, ascending.
+    pub spectrum: Vec<f64>,
+    /// Training (and polishing) on from the perturbed widened point.
+    pub run: SteppedRun,
+}
+
+impl AttemptRun {
+    /// Widens the stuck `net` (seed `seed`) and prepares the run on from it.
+    pub fn new(
+        task: &Arc<Task>,
+        config: &EscapeConfig,
+        net: &Network,
+        kind: EmbeddingKind,
+        seed: u64,
+    ) -> AttemptRun {
+        let (embedding, widened) = widen(task, config, net, kind, seed);
+        let objective = Objective::new(task, widened.shape.width);
+        let at_embedding = classify(&objective, &widened.params, config.threshold);
+        let spectrum = Spectrum::of_symmetric(&objective.hessian(&widened.params)).values;
+        let start = perturbed(config, widened.clone(), seed);
+        let run = SteppedRun::new(task, start, None, &config.continue_run);
+        AttemptRun {
+            embedding,
+            widened,
+            at_embedding,
+            spectrum,
+            run,
+        }
+    }
+
+    /// The attempt's result, once its run is over.
+    pub fn result(&self) -> Option<EscapeAttempt> {
+        self.run.outcome().map(|o| EscapeAttempt {
+            embedding: self.embedding,
+            at_embedding: self.at_embedding.clone(),
+            loss_after: o.final_loss,
+            escaped: o.success,
+            diverged: o.diverged,
+        })
+    }
+
+    /// Runs to the end.
+    pub fn finish(mut self) -> EscapeAttempt {
+        while self.run.advance(1024).is_none() {}
+        self.result().unwrap_or_else(|| unreachable!())
+    }
 }
 
 /// Analyses one stuck point: the split of the neuron whose split gives the most negative
@@ -185,36 +303,9 @@ pub fn analyse_case(
     };
     let objective = Objective::new(task, config.width);
     let stuck = classify(&objective, &net.params, config.threshold);
-    let best = (0..config.width)
-        .map(|j| (j, min_eigenvalue(task, &split_neuron(&net, j, config.mu))))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(0, |(j, _)| j);
-    let candidates = [
-        (
-            Embedding::Split {
-                neuron: best,
-                mu: config.mu,
-            },
-            split_neuron(&net, best, config.mu),
-        ),
-        (
-            Embedding::ZeroOutput,
-            add_silent_neuron(&net, &mut SeededRng::new(seed, Stream::Directions)),
-        ),
-    ];
-    let wide_objective = Objective::new(task, config.width + 1);
-    let attempts = candidates
+    let attempts = [EmbeddingKind::Split, EmbeddingKind::ZeroOutput]
         .into_iter()
-        .map(|(embedding, wide)| {
-            let at_embedding = classify(&wide_objective, &wide.params, config.threshold);
-            let loss_after = continue_from(task, config, wide, seed);
-            EscapeAttempt {
-                embedding,
-                at_embedding,
-                loss_after,
-                escaped: loss_after < config.continue_run.threshold,
-            }
-        })
+        .map(|kind| AttemptRun::new(task, config, &net, kind, seed).finish())
         .collect();
     EscapeCase {
         seed,
@@ -231,13 +322,13 @@ pub fn run_escape(config: &EscapeConfig) -> EscapeResult {
     let seeds: Vec<u64> = (0..config.search_seeds)
         .map(|i| config.first_seed + i)
         .collect();
-    let trained = par_map(&seeds, |&s| (s, train_and_polish(&task, config, s)));
-    let searched: Vec<(u64, f64)> = trained.iter().map(|(s, (_, l))| (*s, *l)).collect();
+    let trained = par_map(&seeds, |&s| (s, narrow_run(&task, config, s).finish()));
+    let searched: Vec<(u64, f64)> = trained.iter().map(|(s, o)| (*s, o.final_loss)).collect();
     let stuck: Vec<(u64, Vec<f64>)> = trained
         .into_iter()
-        .filter(|(_, (_, l))| *l >= config.stuck_factor * config.threshold)
+        .filter(|(_, o)| is_stuck(config, o))
         .take(config.max_cases)
-        .map(|(s, (p, _))| (s, p))
+        .map(|(s, o)| (s, o.params))
         .collect();
     let cases = par_map(&stuck, |(s, p)| analyse_case(&task, config, *s, p.clone()));
     let mu_sweep = match cases.first() {

@@ -2,8 +2,7 @@
 //! threshold. Every experiment is built from these.
 
 use crate::core::network::Network;
-use crate::core::newton::{mask_basis, polish_in};
-use crate::core::objective::Objective;
+use crate::core::newton::{mask_basis, Polisher};
 use crate::core::task::Task;
 use crate::core::train::{TrainConfig, Trainer};
 use std::sync::Arc;
@@ -21,6 +20,12 @@ pub struct RunSettings {
 
 /// Polishing is skipped above this many parameters (its cost grows with their cube).
 pub const MAX_POLISH_PARAMS: usize = 400;
+
+/// Training stops, converged, once the loss is this factor below the success threshold: the
+/// run is then in the teacher's basin (bad minima of the default teacher sit at 1e-2 and
+/// above), polishing finishes it, and Adam's late spikes (its steps do not shrink with the
+/// gradient) are never drawn after a run has succeeded.
+pub const CONVERGED_FRACTION: f64 = 1e-2;
 
 impl Default for RunSettings {
     /// Adam, learning rate 0.01, 6000 full-batch steps (the science notes' calibration), then
@@ -45,6 +50,25 @@ impl Default for RunSettings {
     }
 }
 
+impl RunSettings {
+    /// The training actually run: `train`, stopping once converged (see [`CONVERGED_FRACTION`]).
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig {
+            converged_loss: self.threshold * CONVERGED_FRACTION,
+            ..self.train
+        }
+    }
+
+    /// The definition of success these settings apply, in one sentence for a view.
+    pub fn success_rule(&self) -> String {
+        format!(
+            "Success: after training (which stops once the loss is {CONVERGED_FRACTION:e} of the \
+             threshold) and up to {} Levenberg–Marquardt polishing steps, the loss is below {:e}.",
+            self.polish_steps, self.threshold
+        )
+    }
+}
+
 /// The result of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -60,29 +84,218 @@ pub struct Outcome {
     pub params: Vec<f64>,
 }
 
+/// What a [`SteppedRun`] is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunPhase {
+    /// Optimiser steps.
+    Training,
+    /// Levenberg–Marquardt steps at the end point.
+    Polishing,
+    /// Finished: the outcome is known.
+    Done,
+}
+
+/// One run, trained, polished and judged, advanced a bounded amount at a time (like argmin's
+/// `Solver::next_iter`): the scenes draw it step by step, the workers and the figures command
+/// run it to its end with [`run`]. The same code, so the same verdict everywhere.
+#[derive(Clone, Debug)]
+pub struct SteppedRun {
+    trainer: Trainer,
+    settings: RunSettings,
+    mask: Option<Vec<bool>>,
+    polishing: Option<(Polisher, Vec<f64>)>,
+    outcome: Option<Outcome>,
+}
+
+impl SteppedRun {
+    /// A run of `network` on `task` (only the parameters in `mask`, if given).
+    pub fn new(
+        task: &Arc<Task>,
+        network: Network,
+        mask: Option<&[bool]>,
+        settings: &RunSettings,
+    ) -> SteppedRun {
+        let mut trainer = Trainer::from_network(task.clone(), network, settings.training());
+        if let Some(keep) = mask {
+            trainer = trainer.with_mask(keep);
+        }
+        SteppedRun {
+            trainer,
+            settings: *settings,
+            mask: mask.map(<[bool]>::to_vec),
+            polishing: None,
+            outcome: None,
+        }
+    }
+
+    /// Advances by up to `steps` optimiser steps while training, or by one polishing step;
+    /// returns the outcome once the run is over.
+    pub fn advance(&mut self, steps: u64) -> Option<&Outcome> {
+        match self.phase() {
+            RunPhase::Training => {
+                if self.trainer.run(steps).is_some() {
+                    self.start_polishing();
+                }
+            }
+            RunPhase::Polishing => self.polish_step(),
+            RunPhase::Done => {}
+        }
+        self.outcome.as_ref()
+    }
+
+    /// Runs to the end and returns the outcome.
+    pub fn finish(mut self) -> Outcome {
+        loop {
+            if self.advance(1024).is_some() {
+                break;
+            }
+        }
+        self.outcome.take().unwrap_or_else(|| unreachable!())
+    }
+
+    fn start_polishing(&mut self) {
+        let diverged = self.trainer.stopped().is_some_and(|r| r.is_divergence());
+        let p = self.trainer.shape.num_params();
+        if diverged || self.settings.polish_steps == 0 || p > MAX_POLISH_PARAMS {
+            self.judge(self.trainer.loss(), self.trainer.params().to_vec());
+            return;
+        }
+        let objective = self.trainer.current_objective();
+        // A pruned network is polished within its kept coordinates.
+        let basis = self.mask.as_deref().map(mask_basis);
+        let params = self.trainer.params().to_vec();
+        let polisher = Polisher::new(&objective, &params, self.settings.polish_steps, basis);
+        self.polishing = Some((polisher, params));
+    }
+
+    fn polish_step(&mut self) {
+        let Some((polisher, params)) = &mut self.polishing else {
+            return;
+        };
+        let objective = self.trainer.current_objective();
+        if !polisher.step(&objective, params) {
+            let (loss, params) = (polisher.loss(), params.clone());
+            self.judge(loss, params);
+        }
+    }
+
+    fn judge(&mut self, final_loss: f64, params: Vec<f64>) {
+        let diverged = self.trainer.stopped().is_some_and(|r| r.is_divergence());
+        self.outcome = Some(Outcome {
+            trained_loss: self.trainer.loss(),
+            final_loss,
+            success: !diverged && final_loss < self.settings.threshold,
+            diverged,
+            params,
+        });
+    }
+
+    /// What the run is doing.
+    pub fn phase(&self) -> RunPhase {
+        if self.outcome.is_some() {
+            RunPhase::Done
+        } else if self.polishing.is_some() {
+            RunPhase::Polishing
+        } else {
+            RunPhase::Training
+        }
+    }
+
+    /// The optimiser's run (its record holds the training part of the loss curve).
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// The outcome, once the run is over.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// The settings the run is judged by.
+    pub fn settings(&self) -> &RunSettings {
+        &self.settings
+    }
+
+    /// The current point: the optimiser's, then the polished one.
+    pub fn params(&self) -> &[f64] {
+        match (&self.outcome, &self.polishing) {
+            (Some(o), _) => &o.params,
+            (None, Some((_, p))) => p,
+            _ => self.trainer.params(),
+        }
+    }
+
+    /// The loss at the current point.
+    pub fn loss(&self) -> f64 {
+        match (&self.outcome, &self.polishing) {
+            (Some(o), _) => o.final_loss,
+            (None, Some((p, _))) => p.loss(),
+            _ => self.trainer.loss(),
+        }
+    }
+
+    /// Losses after each accepted polishing step so far.
+    pub fn polish_losses(&self) -> &[f64] {
+        self.polishing.as_ref().map_or(&[], |(p, _)| p.losses())
+    }
+
+    /// Optimiser steps plus polishing steps taken: the x coordinate of the current point on
+    /// the loss curve (each polishing step is drawn one step after the previous point).
+    pub fn step(&self) -> u64 {
+        self.trainer.step() + self.polish_losses().len() as u64
+    }
+
+    /// The loss curve drawn for this run: the optimiser's recorded losses, its last loss, then
+    /// one point per polishing step (`polished` is the index of the first of those). The
+    /// curve's last point is always the current loss.
+    pub fn curve(&self) -> Curve {
+        let t = &self.trainer;
+        let mut points: Vec<(u64, f64)> = t
+            .history
+            .steps
+            .iter()
+            .copied()
+            .zip(t.history.values.iter().copied())
+            .collect();
+        if points.last().map(|p| p.0) != Some(t.step()) {
+            points.push((t.step(), t.loss()));
+        }
+        let polished = points.len();
+        let last = t.step();
+        points.extend(
+            self.polish_losses()
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| (last + i as u64 + 1, l)),
+        );
+        Curve { points, polished }
+    }
+
+    /// Changes the step limit of the training (settings changed while the run is shown). A
+    /// run that stopped at the old limit trains on if the new one is higher, discarding its
+    /// polishing; the training so far is unchanged.
+    pub fn set_max_steps(&mut self, max_steps: u64) {
+        self.settings.train.max_steps = max_steps;
+        self.trainer.set_max_steps(max_steps);
+        if self.trainer.stopped().is_none() {
+            self.polishing = None;
+            self.outcome = None;
+        } else if self.phase() == RunPhase::Training {
+            self.start_polishing();
+        }
+    }
+}
+
+/// A run's loss curve: `(step, loss)` points, the polishing ones from index `polished` on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Curve {
+    /// The points, in step order.
+    pub points: Vec<(u64, f64)>,
+    /// Index of the first polishing point (`points.len()` if none).
+    pub polished: usize,
+}
+
 /// Trains `network` on `task` (only the parameters in `mask`, if given) and judges the end.
 pub fn run(task: &Arc<Task>, network: Network, mask: Option<&[bool]>, s: &RunSettings) -> Outcome {
-    let shape = network.shape;
-    let mut trainer = Trainer::from_network(task.clone(), network, s.train);
-    if let Some(keep) = mask {
-        trainer = trainer.with_mask(keep);
-    }
-    let reason = trainer.run_to_end();
-    let trained_loss = trainer.loss();
-    let mut params = trainer.params().to_vec();
-    let diverged = reason.is_divergence();
-    let mut final_loss = trained_loss;
-    if !diverged && s.polish_steps > 0 && shape.num_params() <= MAX_POLISH_PARAMS {
-        let objective = Objective::new(task, shape.width);
-        // A pruned network is polished within its kept coordinates.
-        let basis = mask.map(mask_basis);
-        final_loss = polish_in(&objective, &mut params, s.polish_steps, basis.as_ref());
-    }
-    Outcome {
-        trained_loss,
-        final_loss,
-        success: !diverged && final_loss < s.threshold,
-        diverged,
-        params,
-    }
+    SteppedRun::new(task, network, mask, s).finish()
 }

@@ -13,7 +13,8 @@ use crate::core::embed::add_scaled_neurons;
 use crate::core::network::{Network, Shape};
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::task::{Task, TaskConfig};
-use crate::experiments::outcome::{run, RunSettings};
+use crate::core::train::{TrainConfig, Trainer};
+use crate::experiments::outcome::{Outcome, RunSettings, SteppedRun};
 use crate::experiments::parallel::par_map;
 use crate::experiments::stats::{wilson_interval, Z95};
 use std::sync::Arc;
@@ -136,8 +137,50 @@ pub struct TicketRun {
     pub wins_alone: bool,
     /// Final loss alone.
     pub loss_alone: f64,
+    /// True if training the ticket alone diverged.
+    pub alone_diverged: bool,
     /// Success embedded, per alpha (in config order).
     pub embedded_success: Vec<bool>,
+    /// Final loss embedded, per alpha.
+    pub embedded_loss: Vec<f64>,
+    /// True where training embedded diverged, per alpha.
+    pub embedded_diverged: Vec<bool>,
+}
+
+/// One ticket's outcome at one alpha, as the tickets scene's table and CSV list it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TicketOutcome {
+    /// Ticket seed (neuron level) or dense student seed (weight level).
+    pub seed: u64,
+    /// Won alone.
+    pub wins_alone: bool,
+    /// Final loss alone (after polishing).
+    pub loss_alone: f64,
+    /// Training alone diverged.
+    pub diverged_alone: bool,
+    /// Won embedded.
+    pub wins_embedded: bool,
+    /// Final loss embedded (after polishing).
+    pub loss_embedded: f64,
+    /// Training embedded diverged.
+    pub diverged_embedded: bool,
+}
+
+impl TicketOutcome {
+    /// True if either run diverged: such a ticket is neither a winner nor a loser.
+    pub fn diverged(&self) -> bool {
+        self.diverged_alone || self.diverged_embedded
+    }
+}
+
+/// The 2x2 table of tickets that did not diverge: `[[alone wins & embedded wins, alone wins &
+/// embedded loses], [alone loses & embedded wins, alone loses & embedded loses]]`.
+pub fn table_2x2(rows: &[TicketOutcome]) -> [[usize; 2]; 2] {
+    let mut t = [[0; 2]; 2];
+    for r in rows.iter().filter(|r| !r.diverged()) {
+        t[!r.wins_alone as usize][!r.wins_embedded as usize] += 1;
+    }
+    t
 }
 
 /// Results of the neuron-level experiment.
@@ -153,31 +196,87 @@ pub struct NeuronTicketResult {
     pub rows: Vec<AlphaRow>,
 }
 
-/// Trains one ticket alone and embedded at every alpha.
-pub fn run_neuron_ticket(task: &Arc<Task>, config: &NeuronTicketConfig, seed: u64) -> TicketRun {
-    let k = config.task.teacher_width;
-    let shape = Shape::new(task.config.input_dim, k);
-    let ticket = Network::student_init(
+/// One neuron-level ticket trained alone and embedded at every alpha, step by step: the
+/// tickets scene draws the pair, the workers and the figures command run it to its end with
+/// [`run_neuron_ticket`].
+#[derive(Clone, Debug)]
+pub struct NeuronTicketRun {
+    /// Ticket seed.
+    pub seed: u64,
+    /// The ticket trained alone.
+    pub alone: SteppedRun,
+    /// The ticket embedded with `extra` neurons at each alpha (config order).
+    pub embedded: Vec<SteppedRun>,
+}
+
+impl NeuronTicketRun {
+    /// The ticket of `seed` (a width-k student init) and its embeddings, ready to train.
+    pub fn new(task: &Arc<Task>, config: &NeuronTicketConfig, seed: u64) -> NeuronTicketRun {
+        let ticket = neuron_ticket(task, config, seed);
+        let alone = SteppedRun::new(task, ticket.clone(), None, &config.alone);
+        let embedded = config
+            .alphas
+            .iter()
+            .map(|&alpha| {
+                let net = embed_neuron_ticket(&ticket, config.extra, alpha, seed);
+                SteppedRun::new(task, net, None, &config.embedded)
+            })
+            .collect();
+        NeuronTicketRun {
+            seed,
+            alone,
+            embedded,
+        }
+    }
+
+    /// Advances every unfinished run by `steps` (see [`SteppedRun::advance`]); true once all
+    /// are over.
+    pub fn advance(&mut self, steps: u64) -> bool {
+        let mut done = true;
+        for r in std::iter::once(&mut self.alone).chain(self.embedded.iter_mut()) {
+            done &= r.advance(steps).is_some();
+        }
+        done
+    }
+
+    /// The ticket's fate, once every run is over.
+    pub fn result(&self) -> Option<TicketRun> {
+        let alone = self.alone.outcome()?;
+        let embedded: Option<Vec<&Outcome>> = self.embedded.iter().map(|r| r.outcome()).collect();
+        let embedded = embedded?;
+        Some(TicketRun {
+            seed: self.seed,
+            wins_alone: alone.success,
+            loss_alone: alone.final_loss,
+            alone_diverged: alone.diverged,
+            embedded_success: embedded.iter().map(|o| o.success).collect(),
+            embedded_loss: embedded.iter().map(|o| o.final_loss).collect(),
+            embedded_diverged: embedded.iter().map(|o| o.diverged).collect(),
+        })
+    }
+}
+
+/// The width-k init of ticket `seed`.
+pub fn neuron_ticket(task: &Task, config: &NeuronTicketConfig, seed: u64) -> Network {
+    let shape = Shape::new(task.config.input_dim, config.task.teacher_width);
+    Network::student_init(
         shape,
         task.config.activation,
         &mut SeededRng::new(seed, Stream::Student),
-    );
-    let alone = run(task, ticket.clone(), None, &config.alone);
-    let embedded_success = config
-        .alphas
-        .iter()
-        .map(|&alpha| {
-            let mut rng = SeededRng::new(seed, Stream::Perturbation);
-            let net = add_scaled_neurons(&ticket, config.extra, alpha, alpha, &mut rng);
-            run(task, net, None, &config.embedded).success
-        })
-        .collect();
-    TicketRun {
-        seed,
-        wins_alone: alone.success,
-        loss_alone: alone.final_loss,
-        embedded_success,
-    }
+    )
+}
+
+/// `ticket` with `extra` neurons drawn at scale `alpha` (seeded by the ticket's seed).
+pub fn embed_neuron_ticket(ticket: &Network, extra: usize, alpha: f64, seed: u64) -> Network {
+    let mut rng = SeededRng::new(seed, Stream::Perturbation);
+    add_scaled_neurons(ticket, extra, alpha, alpha, &mut rng)
+}
+
+/// Trains one ticket alone and embedded at every alpha.
+pub fn run_neuron_ticket(task: &Arc<Task>, config: &NeuronTicketConfig, seed: u64) -> TicketRun {
+    let mut r = NeuronTicketRun::new(task, config, seed);
+    while !r.advance(1024) {}
+    r.result().unwrap_or_else(|| unreachable!())
 }
 
 /// Runs the neuron-level ticket experiment.
@@ -267,6 +366,12 @@ pub struct WeightTicketRun {
     pub ticket_alone_success: bool,
     /// Final loss of the ticket trained alone.
     pub ticket_alone_loss: f64,
+    /// True if training the ticket alone diverged.
+    pub alone_diverged: bool,
+    /// Final loss of the full network, per alpha.
+    pub embedded_loss: Vec<f64>,
+    /// True where training the full network diverged, per alpha.
+    pub embedded_diverged: Vec<bool>,
     /// Success of the full network with the ticket at its initial values and the rest re-drawn,
     /// per alpha.
     pub embedded_success: Vec<bool>,
@@ -335,67 +440,191 @@ fn prune_smallest(
     }
 }
 
+/// What a [`WeightTicketSearch`] is doing.
+#[derive(Clone, Debug)]
+pub enum SearchStage {
+    /// Training the dense student.
+    Dense(SteppedRun),
+    /// Training the dense student to the rewinding point.
+    Rewinding(Trainer),
+    /// Retraining the survivors of pruning round `round` (1-based) from the rewinding point.
+    Retraining {
+        /// Rounds of pruning done.
+        round: usize,
+        /// The masked run.
+        run: SteppedRun,
+    },
+    /// The ticket found: trained alone (masked) and embedded at every alpha.
+    Testing {
+        /// The ticket alone.
+        alone: SteppedRun,
+        /// The full network around it, per alpha.
+        embedded: Vec<SteppedRun>,
+    },
+}
+
+/// Iterative magnitude pruning with rewinding of one dense student, then the ticket's test,
+/// step by step: the tickets scene draws it, [`run_weight_ticket`] runs it to its end.
+#[derive(Clone, Debug)]
+pub struct WeightTicketSearch {
+    task: Arc<Task>,
+    config: WeightTicketConfig,
+    /// Seed of the dense student.
+    pub seed: u64,
+    /// The point survivors are rewound to (the init until the rewinding point is reached).
+    pub init: Network,
+    /// Which parameters survive.
+    pub mask: Vec<bool>,
+    /// Rounds of pruning done.
+    pub round: usize,
+    /// The dense student's outcome, once known.
+    pub dense: Option<Outcome>,
+    trained: Vec<f64>,
+    /// The current stage.
+    pub stage: SearchStage,
+}
+
+impl WeightTicketSearch {
+    /// The search for the ticket of dense student `seed`.
+    pub fn new(task: &Arc<Task>, config: &WeightTicketConfig, seed: u64) -> WeightTicketSearch {
+        let shape = Shape::new(task.config.input_dim, config.width);
+        let init = Network::student_init(
+            shape,
+            task.config.activation,
+            &mut SeededRng::new(seed, Stream::Student),
+        );
+        WeightTicketSearch {
+            task: task.clone(),
+            config: config.clone(),
+            seed,
+            stage: SearchStage::Dense(SteppedRun::new(task, init.clone(), None, &config.run)),
+            mask: vec![true; shape.num_params()],
+            init,
+            round: 0,
+            dense: None,
+            trained: Vec::new(),
+        }
+    }
+
+    /// Advances by up to `steps` optimiser steps (or one polishing step) of every run of the
+    /// current stage; true once the ticket's test is over.
+    pub fn advance(&mut self, steps: u64) -> bool {
+        match &mut self.stage {
+            SearchStage::Dense(run) => {
+                if let Some(o) = run.advance(steps).cloned() {
+                    self.trained = o.params.clone();
+                    self.dense = Some(o);
+                    if self.config.rewind_steps > 0 {
+                        let early = TrainConfig {
+                            max_steps: self.config.rewind_steps,
+                            ..self.config.run.train
+                        };
+                        let t = Trainer::from_network(self.task.clone(), self.init.clone(), early);
+                        self.stage = SearchStage::Rewinding(t);
+                    } else {
+                        self.prune();
+                    }
+                }
+                false
+            }
+            SearchStage::Rewinding(t) => {
+                if t.run(steps).is_some() {
+                    self.init = t.network().clone();
+                    self.prune();
+                }
+                false
+            }
+            SearchStage::Retraining { run, .. } => {
+                if let Some(o) = run.advance(steps) {
+                    self.trained = o.params.clone();
+                    self.prune();
+                }
+                false
+            }
+            SearchStage::Testing { alone, embedded } => {
+                let mut done = true;
+                for r in std::iter::once(alone).chain(embedded.iter_mut()) {
+                    done &= r.advance(steps).is_some();
+                }
+                done
+            }
+        }
+    }
+
+    /// One pruning round on the last trained point; then retrain, or test the ticket.
+    fn prune(&mut self) {
+        prune_round(
+            &mut self.mask,
+            &self.trained,
+            self.init.shape,
+            self.config.prune_fraction,
+        );
+        self.round += 1;
+        let task = &self.task;
+        self.stage = if self.round < self.config.rounds {
+            SearchStage::Retraining {
+                round: self.round,
+                run: SteppedRun::new(task, self.init.clone(), Some(&self.mask), &self.config.run),
+            }
+        } else {
+            SearchStage::Testing {
+                alone: SteppedRun::new(task, self.init.clone(), Some(&self.mask), &self.config.run),
+                embedded: self
+                    .config
+                    .alphas
+                    .iter()
+                    .map(|&alpha| {
+                        let net = embed_weight_ticket(&self.init, &self.mask, alpha, self.seed);
+                        SteppedRun::new(task, net, None, &self.config.run)
+                    })
+                    .collect(),
+            }
+        };
+    }
+
+    /// Fraction of the weights (input and output; biases are never pruned) kept in the mask.
+    pub fn density(&self) -> f64 {
+        let shape = self.init.shape;
+        let weights: Vec<usize> = shape
+            .input_weights()
+            .chain(shape.output_weights())
+            .collect();
+        let kept = weights.iter().filter(|&&i| self.mask[i]).count();
+        kept as f64 / weights.len() as f64
+    }
+
+    /// The ticket's fate, once its test is over.
+    pub fn result(&self) -> Option<WeightTicketRun> {
+        let SearchStage::Testing { alone, embedded } = &self.stage else {
+            return None;
+        };
+        let a = alone.outcome()?;
+        let e: Option<Vec<&Outcome>> = embedded.iter().map(|r| r.outcome()).collect();
+        let e = e?;
+        Some(WeightTicketRun {
+            seed: self.seed,
+            dense_success: self.dense.as_ref().is_some_and(|d| d.success),
+            density: self.density(),
+            ticket_alone_success: a.success,
+            ticket_alone_loss: a.final_loss,
+            alone_diverged: a.diverged,
+            embedded_success: e.iter().map(|o| o.success).collect(),
+            embedded_loss: e.iter().map(|o| o.final_loss).collect(),
+            embedded_diverged: e.iter().map(|o| o.diverged).collect(),
+            mask: self.mask.clone(),
+        })
+    }
+}
+
 /// Finds and tests the weight-level ticket of one dense student.
 pub fn run_weight_ticket(
     task: &Arc<Task>,
     config: &WeightTicketConfig,
     seed: u64,
 ) -> WeightTicketRun {
-    let shape = Shape::new(task.config.input_dim, config.width);
-    let init = Network::student_init(
-        shape,
-        task.config.activation,
-        &mut SeededRng::new(seed, Stream::Student),
-    );
-    let p = shape.num_params();
-    let mut mask = vec![true; p];
-    let dense = run(task, init.clone(), None, &config.run);
-    // The point survivors are rewound to.
-    let init = if config.rewind_steps > 0 {
-        let mut early = crate::core::train::Trainer::from_network(
-            task.clone(),
-            init,
-            crate::core::train::TrainConfig {
-                max_steps: config.rewind_steps,
-                ..config.run.train
-            },
-        );
-        early.run_to_end();
-        early.network().clone()
-    } else {
-        init
-    };
-    let mut trained = dense.params.clone();
-    for round in 0..config.rounds {
-        prune_round(&mut mask, &trained, shape, config.prune_fraction);
-        if round + 1 < config.rounds {
-            // Rewind the survivors to their initial values and retrain the sparse network.
-            trained = run(task, init.clone(), Some(&mask), &config.run).params;
-        }
-    }
-    let alone = run(task, init.clone(), Some(&mask), &config.run);
-    let embedded_success = config
-        .alphas
-        .iter()
-        .map(|&alpha| {
-            let net = embed_weight_ticket(&init, &mask, alpha, seed);
-            run(task, net, None, &config.run).success
-        })
-        .collect();
-    let weights: Vec<usize> = shape
-        .input_weights()
-        .chain(shape.output_weights())
-        .collect();
-    let kept = weights.iter().filter(|&&i| mask[i]).count();
-    WeightTicketRun {
-        seed,
-        dense_success: dense.success,
-        density: kept as f64 / weights.len() as f64,
-        ticket_alone_success: alone.success,
-        ticket_alone_loss: alone.final_loss,
-        embedded_success,
-        mask,
-    }
+    let mut search = WeightTicketSearch::new(task, config, seed);
+    while !search.advance(1024) {}
+    search.result().unwrap_or_else(|| unreachable!())
 }
 
 /// Runs the weight-level ticket experiment.

@@ -7,9 +7,10 @@ mod slice_rows;
 
 use crate::core::task::Task;
 use crate::core::train::TrainConfig;
+use crate::experiments::escape::EscapeConfig;
 use crate::experiments::outcome::RunSettings;
 use crate::experiments::sweep::{self, SweepConfig, SweepRun};
-use crate::experiments::tickets::{self, NeuronTicketConfig, TicketRun, WeightTicketConfig};
+use crate::experiments::tickets::{self, NeuronTicketConfig, TicketOutcome, WeightTicketConfig};
 use crate::settings::Settings;
 use std::sync::Arc;
 
@@ -47,17 +48,8 @@ pub enum Job {
 pub enum JobResult {
     /// A sweep run.
     Sweep(SweepRun),
-    /// A ticket: whether it wins alone, its loss alone, whether it wins embedded.
-    Ticket {
-        /// Seed.
-        seed: u64,
-        /// Won alone.
-        wins_alone: bool,
-        /// Final loss alone.
-        loss_alone: f64,
-        /// Won embedded at the settings' alpha.
-        wins_embedded: bool,
-    },
+    /// A ticket, alone and embedded at the settings' alpha.
+    Ticket(TicketOutcome),
     /// Losses of slice rows starting at `first`, row-major.
     SliceRows {
         /// First row.
@@ -121,6 +113,38 @@ pub fn weight_ticket_config(settings: &Settings) -> WeightTicketConfig {
     }
 }
 
+/// The escape experiment that `settings` describe: the scene's stuck student (seed `case`, the
+/// teacher's width) trained with the settings' optimiser for the experiment's 8000 steps, then
+/// widened with the settings' mu and trained on.
+pub fn escape_config(settings: &Settings) -> EscapeConfig {
+    let d = EscapeConfig::default();
+    let train = TrainConfig {
+        max_steps: d.train.max_steps,
+        snapshot_capacity: 2,
+        history_capacity: 2,
+        ..settings.train_config()
+    };
+    EscapeConfig {
+        task: settings.task_config(),
+        width: settings.teacher_width as usize,
+        first_seed: settings.case as u64,
+        search_seeds: 1,
+        max_cases: 1,
+        train,
+        threshold: settings.threshold,
+        mu: settings.mu,
+        continue_run: RunSettings {
+            train: TrainConfig {
+                max_steps: d.continue_run.train.max_steps,
+                ..train
+            },
+            threshold: settings.threshold,
+            ..d.continue_run
+        },
+        ..d
+    }
+}
+
 /// The jobs of the sweep or ticket experiment of `settings` (empty for other scenes).
 pub fn jobs_for(settings: &Settings) -> Vec<Job> {
     match settings.scene.as_str() {
@@ -150,23 +174,28 @@ pub fn run(settings: &Settings, job: &Job) -> JobResult {
             JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
         }
         Job::NeuronTicket { seed } => {
-            let t: TicketRun =
-                tickets::run_neuron_ticket(&task, &neuron_ticket_config(settings), seed);
-            JobResult::Ticket {
+            let t = tickets::run_neuron_ticket(&task, &neuron_ticket_config(settings), seed);
+            JobResult::Ticket(TicketOutcome {
                 seed,
                 wins_alone: t.wins_alone,
                 loss_alone: t.loss_alone,
+                diverged_alone: t.alone_diverged,
                 wins_embedded: t.embedded_success[0],
-            }
+                loss_embedded: t.embedded_loss[0],
+                diverged_embedded: t.embedded_diverged[0],
+            })
         }
         Job::WeightTicket { seed } => {
             let t = tickets::run_weight_ticket(&task, &weight_ticket_config(settings), seed);
-            JobResult::Ticket {
+            JobResult::Ticket(TicketOutcome {
                 seed,
                 wins_alone: t.ticket_alone_success,
                 loss_alone: t.ticket_alone_loss,
+                diverged_alone: t.alone_diverged,
                 wins_embedded: t.embedded_success[0],
-            }
+                loss_embedded: t.embedded_loss[0],
+                diverged_embedded: t.embedded_diverged[0],
+            })
         }
     }
 }
@@ -220,14 +249,20 @@ pub fn encode_result(result: &JobResult) -> String {
             "sweep;{};{};{:e};{:e};{}",
             r.width, r.seed, r.trained_loss, r.final_loss, r.success as u8
         ),
-        JobResult::Ticket {
+        JobResult::Ticket(TicketOutcome {
             seed,
             wins_alone,
             loss_alone,
             wins_embedded,
-        } => format!(
-            "ticket;{seed};{};{loss_alone:e};{}",
-            *wins_alone as u8, *wins_embedded as u8
+            loss_embedded,
+            diverged_alone,
+            diverged_embedded,
+        }) => format!(
+            "ticket;{seed};{};{loss_alone:e};{};{loss_embedded:e};{};{}",
+            *wins_alone as u8,
+            *wins_embedded as u8,
+            *diverged_alone as u8,
+            *diverged_embedded as u8
         ),
         JobResult::SliceRows { first, values } => {
             format!("slicerows;{first};{}", slice_rows::join_numbers(values))
@@ -249,12 +284,15 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
             final_loss: num(l)?,
             success: *ok == "1",
         })),
-        ["ticket", s, a, l, e] => Ok(JobResult::Ticket {
+        ["ticket", s, a, l, e, le, da, de] => Ok(JobResult::Ticket(TicketOutcome {
             seed: int(s)?,
             wins_alone: *a == "1",
             loss_alone: num(l)?,
             wins_embedded: *e == "1",
-        }),
+            loss_embedded: num(le)?,
+            diverged_alone: *da == "1",
+            diverged_embedded: *de == "1",
+        })),
         ["slicerows", first, values] => Ok(JobResult::SliceRows {
             first: int(first)? as usize,
             values: slice_rows::parse_numbers(values)?,
@@ -303,12 +341,15 @@ mod tests {
             assert_eq!(&j2, job);
             assert_eq!(s2, s);
         }
-        let r = JobResult::Ticket {
+        let r = JobResult::Ticket(TicketOutcome {
             seed: 4,
             wins_alone: true,
             loss_alone: 1.25e-9,
             wins_embedded: false,
-        };
+            loss_embedded: 3.5e-2,
+            diverged_alone: false,
+            diverged_embedded: true,
+        });
         assert_eq!(decode_result(&encode_result(&r)), Ok(r));
         assert!(decode_job("nonsense").is_err());
         assert!(handle_message("sweep;x;").starts_with("error;"));

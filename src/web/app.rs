@@ -1,20 +1,17 @@
 //! The playground's state: settings, the training run, and the landscape slice being computed or
 //! shown. No drawing here; [`crate::web::view`] renders this state.
 
-use crate::core::contour::{contour_segments, even_levels, Segment};
 use crate::core::objective::Objective;
 use crate::core::plane::{Plane, PlaneKind};
 use crate::core::slice::Slice;
 use crate::core::task::Task;
 use crate::core::train::Trainer;
+use crate::experiments::outcome::{RunSettings, SteppedRun};
 use crate::jobs::{self, Job, JobResult, SliceRows};
 use crate::settings::Settings;
 use crate::web::dom::now_ms;
 use crate::web::workers::{self, Pool};
 use std::sync::Arc;
-
-/// Number of contour levels drawn on a slice.
-const CONTOUR_LEVELS: usize = 9;
 
 /// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
 const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
@@ -24,59 +21,7 @@ const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
 /// parameters, and the cost grows with the cube of the count).
 pub const MAX_HESSIAN_PARAMS: usize = 700;
 
-/// A finished landscape slice, ready to draw.
-pub struct FinishedSlice {
-    /// The grid of losses.
-    pub slice: Slice,
-    /// Contour lines of log10(loss), in grid coordinates `(column, row)`.
-    pub contours: Vec<Segment>,
-    /// The recorded trajectory projected on the plane, in plane coordinates.
-    pub path: Vec<(f64, f64)>,
-    /// Training step at which the slice was taken.
-    pub at_step: u64,
-    /// Smallest Hessian eigenvalue, when the plane is the Hessian plane.
-    pub min_eigenvalue: Option<f64>,
-}
-
-impl FinishedSlice {
-    /// A complete slice with its contour lines and the points of `path` projected on its plane.
-    pub fn new(slice: Slice, path: &[Vec<f64>], at_step: u64, min_eigenvalue: Option<f64>) -> Self {
-        let r = slice.resolution;
-        let logs: Vec<f64> = slice
-            .values
-            .iter()
-            .map(|&v| if v > 0.0 { v.log10() } else { f64::NAN })
-            .collect();
-        let contours = match slice.positive_range() {
-            Some((lo, hi)) => even_levels(lo.log10(), hi.log10(), CONTOUR_LEVELS)
-                .into_iter()
-                .flat_map(|level| contour_segments(&logs, r, r, level))
-                .collect(),
-            None => Vec::new(),
-        };
-        let path = path.iter().map(|p| slice.plane.project(p)).collect();
-        FinishedSlice {
-            slice,
-            contours,
-            path,
-            at_step,
-            min_eigenvalue,
-        }
-    }
-}
-
-impl FinishedSlice {
-    /// A copy whose overlaid path is `path` projected on the plane.
-    pub fn clone_with_path(&self, path: &[Vec<f64>]) -> FinishedSlice {
-        FinishedSlice {
-            slice: self.slice.clone(),
-            contours: self.contours.clone(),
-            path: path.iter().map(|p| self.slice.plane.project(p)).collect(),
-            at_step: self.at_step,
-            min_eigenvalue: self.min_eigenvalue,
-        }
-    }
-}
+pub use crate::core::slice_view::FinishedSlice;
 
 /// Where the landscape slice is.
 pub enum SliceState {
@@ -101,8 +46,8 @@ pub enum SliceState {
 pub struct App {
     /// The current settings (mirrored in the URL and the controls).
     pub settings: Settings,
-    /// The training run.
-    pub trainer: Trainer,
+    /// The training run: the engine's, trained, polished and judged like every experiment's.
+    pub run: SteppedRun,
     /// True while training advances every frame.
     pub running: bool,
     /// The landscape slice.
@@ -118,10 +63,10 @@ pub struct App {
 impl App {
     /// A fresh run for `settings`, with the first slice requested.
     pub fn new(settings: Settings) -> App {
-        let trainer = Self::build_trainer(&settings);
+        let run = Self::build_run(&settings);
         let mut app = App {
             settings,
-            trainer,
+            run,
             running: false,
             slice: SliceState::Idle,
             previous_slice: None,
@@ -132,19 +77,40 @@ impl App {
         app
     }
 
-    fn build_trainer(settings: &Settings) -> Trainer {
+    /// The run settings of the playground: the settings' training and step limit, polished
+    /// and judged as in the experiments.
+    pub fn run_settings(settings: &Settings) -> RunSettings {
+        RunSettings {
+            train: settings.train_config(),
+            polish_steps: jobs::POLISH_STEPS,
+            threshold: settings.threshold,
+        }
+    }
+
+    fn build_run(settings: &Settings) -> SteppedRun {
         let task = Arc::new(Task::generate(settings.task_config()));
-        Trainer::new(
-            task,
+        let t = Trainer::new(
+            task.clone(),
             settings.width as usize,
             settings.seed as u64,
             settings.train_config(),
+        );
+        SteppedRun::new(
+            &task,
+            t.network().clone(),
+            None,
+            &Self::run_settings(settings),
         )
+    }
+
+    /// The optimiser's run (record of loss and trajectory).
+    pub fn trainer(&self) -> &Trainer {
+        self.run.trainer()
     }
 
     /// Starts over from the initial point with the current settings.
     pub fn reset(&mut self) {
-        self.trainer = Self::build_trainer(&self.settings);
+        self.run = Self::build_run(&self.settings);
         self.running = false;
         self.previous_slice = None;
         self.request_slice();
@@ -155,7 +121,7 @@ impl App {
         if self.running {
             self.running = false;
             self.request_slice();
-        } else if self.trainer.stopped().is_none() {
+        } else if self.run.outcome().is_none() {
             self.running = true;
         }
     }
@@ -163,7 +129,7 @@ impl App {
     /// One optimiser step (when paused), then a fresh slice.
     pub fn single_step(&mut self) {
         self.running = false;
-        self.trainer.run(1);
+        self.run.advance(1);
         self.request_slice();
     }
 
@@ -172,15 +138,15 @@ impl App {
         if let SliceState::Ready(done) = std::mem::replace(&mut self.slice, SliceState::Idle) {
             self.previous_slice = Some(done);
         }
-        let centre = self.trainer.params().to_vec();
-        let shape = self.trainer.shape;
+        let centre = self.run.params().to_vec();
+        let shape = self.trainer().shape;
         let seed = self.settings.seed as u64;
         let biases = self.settings.random_plane_moves_biases();
         let mut min_eigenvalue = None;
         self.slice_note = None;
         let plane = match self.settings.plane_kind() {
             PlaneKind::Random => Plane::random(shape, &centre, seed, biases),
-            PlaneKind::Pca => match Plane::pca(&self.trainer.trajectory.values, &centre) {
+            PlaneKind::Pca => match Plane::pca(&self.trainer().trajectory.values, &centre) {
                 Some(p) => p,
                 None => {
                     self.slice_note = Some(
@@ -200,7 +166,7 @@ impl App {
                     ));
                     Plane::random(shape, &centre, seed, biases)
                 } else {
-                    let objective = self.trainer.current_objective();
+                    let objective = self.trainer().current_objective();
                     let (plane, spectrum) = Plane::hessian(&objective, &centre, 0, 1);
                     min_eigenvalue = spectrum.values.first().copied();
                     plane
@@ -222,7 +188,7 @@ impl App {
         self.slice = SliceState::Computing {
             slice: Box::new(slice),
             in_workers,
-            at_step: self.trainer.step(),
+            at_step: self.run.step(),
             min_eigenvalue,
         };
         self.slice_version += 1;
@@ -241,7 +207,7 @@ impl App {
             while left > 0 && now_ms() - start < budget_ms {
                 let chunk = left.min(5);
                 left -= chunk;
-                if self.trainer.run(chunk).is_some() {
+                if self.run.advance(chunk).is_some() {
                     self.running = false;
                     self.request_slice();
                     break;
@@ -257,8 +223,8 @@ impl App {
     /// the jobs of the old one).
     fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
         let r = slice.resolution;
-        let width = self.trainer.shape.width;
-        let per_row = (r * self.trainer.task().len() * width).max(1);
+        let width = self.trainer().shape.width;
+        let per_row = (r * self.trainer().task().len() * width).max(1);
         let rows_per_job = (SLICE_JOB_EVALUATIONS / per_row).clamp(1, r);
         (0..r)
             .step_by(rows_per_job)
@@ -303,10 +269,10 @@ impl App {
             }
             return;
         }
-        let task = self.trainer.task().clone();
+        let task = self.run.trainer().task().clone();
         let objective = Objective {
             task: &task,
-            shape: self.trainer.shape,
+            shape: self.run.trainer().shape,
             activation: task.config.activation,
         };
         loop {
@@ -330,15 +296,19 @@ impl App {
         else {
             return;
         };
-        let done = FinishedSlice::new(
-            *slice,
-            &self.trainer.trajectory.values,
-            at_step,
-            min_eigenvalue,
-        );
+        let done = FinishedSlice::new(*slice, &self.path(), at_step, min_eigenvalue);
         self.slice = SliceState::Ready(Box::new(done));
         self.previous_slice = None;
         self.slice_version += 1;
+    }
+
+    /// The trajectory drawn on slices: the recorded snapshots and the current point.
+    pub fn path(&self) -> Vec<Vec<f64>> {
+        let mut path = self.trainer().trajectory.values.clone();
+        if path.last().map(Vec::as_slice) != Some(self.run.params()) {
+            path.push(self.run.params().to_vec());
+        }
+        path
     }
 
     /// The slice to draw: the finished one, or the previous one while computing.

@@ -1,340 +1,342 @@
-//! The escape scene: a narrow student trained into a bad minimum, its landscape slice (a basin)
-//! and Hessian spectrum; one click adds a neuron (a split with coefficient mu, or a neuron with
-//! zero output weight), the spectrum gains a negative eigenvalue, the slice along the escape
-//! direction goes downhill, and training from there is animated. Cases that do not escape are
-//! shown as they are.
+//! The escape scene: the engine's escape experiment ([`narrow_run`], [`AttemptRun`]) animated.
+//! A narrow student is trained into a bad minimum and polished (its slice is a basin, its
+//! spectrum positive); "Add a neuron" widens it (split with mu, or a zero-output neuron), the
+//! spectrum gains negative eigenvalues, and training on from there is drawn on the plane that
+//! contains the escape (escape direction and displacement to the current point). Cases that
+//! do not escape, and runs that diverge, are named as such.
 
-use crate::charts;
-use crate::core::embed::{add_silent_neuron, split_neuron};
+use crate::charts::{self, palette};
 use crate::core::network::Network;
-use crate::core::newton::{classify, polish, EndPoint};
+use crate::core::newton::{classify, EndPoint};
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
-use crate::core::rng::{SeededRng, Stream};
 use crate::core::slice::Slice;
+use crate::core::slice_view::FinishedSlice;
 use crate::core::spectrum::Spectrum;
 use crate::core::task::Task;
-use crate::core::train::{TrainConfig, Trainer};
-use crate::experiments::escape::{min_eigenvalue, EscapeConfig};
+use crate::experiments::escape::{is_stuck, narrow_run, AttemptRun, EmbeddingKind, EscapeConfig};
+use crate::experiments::outcome::{Outcome, SteppedRun};
+use crate::jobs;
 use crate::settings::Settings;
-use crate::web::app::FinishedSlice;
 use crate::web::dom::{self, now_ms};
+use crate::web::escape_text;
+use crate::web::slice_plot;
 use crate::web::sweep_scene::draw;
-use crate::web::{loss_plot, slice_plot};
 use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 
 /// Eigenvalues shown in the spectrum chart.
 const SHOWN_EIGENVALUES: usize = 10;
-/// Grid of the escape scene's slices.
+/// Grid of the escape scene's slices (odd, so the centre is a grid point).
 const SLICE_RESOLUTION: usize = 41;
+/// Loss values kept for drawing (the record thins itself; numbers are unaffected).
+const CURVE_CAPACITY: usize = 512;
+/// While escaping, the slice is recomputed around the moving student at most this often.
+const LIVE_SLICE_MS: f64 = 600.0;
+/// Optimiser steps between recorded points of the escape path.
+const PATH_STRIDE: u64 = 40;
 
-/// Where the scene is.
-enum Phase {
-    /// Training the narrow student.
-    Training(Box<Trainer>),
-    /// Stuck (or not): the end point is known.
-    Ended,
-    /// Training on from the widened, perturbed point.
-    Escaping(Box<Trainer>),
-    /// Finished training after the embedding.
-    Finished,
+/// Chart points `(step, loss)`.
+type Points = Vec<(f64, f64)>;
+
+/// The narrow student's end point.
+pub struct Stuck {
+    /// The polished network.
+    pub net: Network,
+    /// Its analysis (gradient, spectrum summary).
+    pub end: EndPoint,
+    /// Its Hessian spectrum, ascending.
+    pub spectrum: Vec<f64>,
+    /// The engine's outcome of the narrow run.
+    pub outcome: Outcome,
 }
 
 /// The escape scene's state.
 pub struct EscapeScene {
     settings: Settings,
     task: Arc<Task>,
-    phase: Phase,
-    /// The narrow network's end point, once known.
-    stuck: Option<(Network, EndPoint, Vec<f64>)>,
-    /// The widened network and its end-point analysis.
-    widened: Option<(Network, EndPoint, String)>,
-    /// Loss curve across both phases.
-    steps: Vec<u64>,
-    losses: Vec<f64>,
-    embedded_at: Option<u64>,
-    /// Trajectory after the embedding (for the slice overlay).
+    config: EscapeConfig,
+    narrow: SteppedRun,
+    /// The narrow end point, once polished.
+    pub stuck: Option<Stuck>,
+    /// The widening and the run on from it.
+    pub attempt: Option<AttemptRun>,
+    /// The escape path: the widened point, then snapshots, then the end point.
     path: Vec<Vec<f64>>,
     slice: Option<Slice>,
     finished_slice: Option<FinishedSlice>,
-    final_loss: Option<f64>,
+    last_slice_ms: f64,
     version: u64,
     drawn: u64,
 }
 
-/// Training settings of the scene (the science notes: 8000 Adam steps to get stuck).
-fn narrow_config(settings: &Settings) -> TrainConfig {
-    TrainConfig {
-        max_steps: EscapeConfig::default().train.max_steps,
-        ..settings.train_config()
-    }
+/// The escape experiment of `settings`, with longer loss records for drawing.
+fn config(settings: &Settings) -> EscapeConfig {
+    let mut c = jobs::escape_config(settings);
+    c.train.history_capacity = CURVE_CAPACITY;
+    c.continue_run.train.history_capacity = CURVE_CAPACITY;
+    c
 }
 
 impl EscapeScene {
     /// Starts training the narrow student of `settings` (width = teacher width, seed `case`).
     pub fn new(settings: &Settings) -> EscapeScene {
         let task = Arc::new(Task::generate(settings.task_config()));
-        let trainer = Trainer::new(
-            task.clone(),
-            settings.teacher_width as usize,
-            settings.case as u64,
-            narrow_config(settings),
-        );
+        let config = config(settings);
         EscapeScene {
+            narrow: narrow_run(&task, &config, settings.case as u64),
             settings: settings.clone(),
             task,
-            phase: Phase::Training(Box::new(trainer)),
+            config,
             stuck: None,
-            widened: None,
-            steps: Vec::new(),
-            losses: Vec::new(),
-            embedded_at: None,
+            attempt: None,
             path: Vec::new(),
             slice: None,
             finished_slice: None,
-            final_loss: None,
+            last_slice_ms: 0.0,
             version: 1,
             drawn: 0,
         }
     }
 
-    /// True if the scene was built for these settings (ignoring ones it does not use).
+    /// True if the narrow run was built for these settings.
     pub fn matches(&self, s: &Settings) -> bool {
-        let a = &self.settings;
-        a.task_config() == s.task_config()
-            && a.case == s.case
-            && a.optimizer == s.optimizer
-            && a.learning_rate == s.learning_rate
+        let (a, b) = (config(&self.settings), config(s));
+        (a.task, a.width, a.first_seed, a.train) == (b.task, b.width, b.first_seed, b.train)
+            && a.threshold == b.threshold
     }
 
-    /// Updates the settings that only affect the embedding (mu, embedding kind, threshold).
+    /// Takes settings that only affect the widening (mu, embedding kind).
     pub fn update_settings(&mut self, s: &Settings) {
         self.settings = s.clone();
+        self.config = config(s);
         self.version += 1;
-    }
-
-    fn record(&mut self, trainer: &Trainer, offset: u64) {
-        let (s, l) = (trainer.step() + offset, trainer.loss());
-        if self.steps.last() != Some(&s) {
-            self.steps.push(s);
-            self.losses.push(l);
-        }
     }
 
     /// Advances training and slicing within `budget_ms`.
     pub fn tick(&mut self, budget_ms: f64) {
         let start = now_ms();
-        match std::mem::replace(&mut self.phase, Phase::Ended) {
-            Phase::Training(mut t) => {
-                while now_ms() - start < budget_ms * 0.8 {
-                    let done = t.run(50).is_some();
-                    self.record(&t, 0);
-                    if done {
-                        break;
-                    }
+        if self.stuck.is_none() {
+            while now_ms() - start < budget_ms * 0.8 {
+                if self.narrow.advance(50).is_some() {
+                    self.finish_narrow();
+                    break;
                 }
-                if t.stopped().is_some() {
-                    self.finish_narrow(&t);
-                } else {
-                    self.phase = Phase::Training(t);
-                }
-                self.version += 1;
             }
-            Phase::Escaping(mut t) => {
-                let offset = self.embedded_at.unwrap_or(0);
-                let speed = self.settings.speed.max(1) as u64;
-                let mut left = speed;
-                while left > 0 && now_ms() - start < budget_ms * 0.8 {
-                    let chunk = left.min(10);
-                    left -= chunk;
-                    let done = t.run(chunk).is_some();
-                    self.record(&t, offset);
-                    if t.step() % 40 == 0 {
-                        self.path.push(t.params().to_vec());
-                    }
-                    if done {
-                        break;
-                    }
+            self.version += 1;
+        } else if let Some(a) = self.attempt.as_mut().filter(|a| a.run.outcome().is_none()) {
+            let mut left = self.settings.speed.max(1) as u64;
+            while left > 0 && now_ms() - start < budget_ms * 0.6 {
+                let chunk = left.min(10);
+                left -= chunk;
+                let done = a.run.advance(chunk).is_some();
+                if a.run.trainer().step() % PATH_STRIDE == 0 || done {
+                    self.path.push(a.run.params().to_vec());
                 }
-                if t.stopped().is_some() {
-                    let objective = Objective::new(&self.task, t.shape.width);
-                    let mut p = t.params().to_vec();
-                    self.path.push(p.clone());
-                    self.final_loss = Some(polish(&objective, &mut p, 30));
-                    self.phase = Phase::Finished;
-                } else {
-                    self.phase = Phase::Escaping(t);
+                if done {
+                    break;
                 }
-                self.version += 1;
             }
-            other => self.phase = other,
+            self.version += 1;
+            let finished = a.run.outcome().is_some();
+            if finished || (self.slice.is_none() && start - self.last_slice_ms > LIVE_SLICE_MS) {
+                self.request_escape_slice();
+            }
         }
         self.advance_slice(start, budget_ms);
     }
 
-    fn finish_narrow(&mut self, t: &Trainer) {
-        let objective = Objective::new(&self.task, t.shape.width);
-        let mut params = t.params().to_vec();
-        polish(
-            &objective,
-            &mut params,
-            EscapeConfig::default().polish_steps,
-        );
-        let end = classify(&objective, &params, self.settings.threshold);
-        let spectrum = Spectrum::of_symmetric(&objective.hessian(&params)).values;
-        let net = Network {
-            shape: t.shape,
-            activation: self.task.config.activation,
-            params,
+    fn finish_narrow(&mut self) {
+        let Some(outcome) = self.narrow.outcome().cloned() else {
+            return;
         };
-        // The basin: the plane of the two lowest Hessian eigenvectors, scaled to 1/4 of the
-        // parameter norm so the neighbourhood of the minimum fills the frame.
-        let (mut plane, _) = Plane::hessian(&objective, &net.params, 0, 1);
-        scale_plane(&mut plane, 0.25);
-        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0).fast());
-        self.finished_slice = None;
+        let shape = self.narrow.trainer().shape;
+        let net = Network {
+            shape,
+            activation: self.task.config.activation,
+            params: outcome.params.clone(),
+        };
+        let objective = Objective::new(&self.task, shape.width);
+        if !outcome.diverged {
+            // The basin: the plane of the two lowest Hessian eigenvectors, scaled to 1/4 of
+            // the parameter norm so the neighbourhood of the minimum fills the frame.
+            let (mut plane, _) = Plane::hessian(&objective, &net.params, 0, 1);
+            scale_plane(&mut plane, 0.25);
+            self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0).fast());
+        }
+        let end = classify(&objective, &net.params, self.config.threshold);
+        let spectrum = if outcome.diverged {
+            Vec::new()
+        } else {
+            Spectrum::of_symmetric(&objective.hessian(&net.params)).values
+        };
         self.path = vec![net.params.clone()];
-        self.stuck = Some((net, end, spectrum));
-        self.phase = Phase::Ended;
+        self.stuck = Some(Stuck {
+            net,
+            end,
+            spectrum,
+            outcome,
+        });
+    }
+
+    /// A new slice on the plane containing the escape so far (the widened point, and the
+    /// current point at the centre), with an extent that holds the whole path.
+    fn request_escape_slice(&mut self) {
+        let (Some(a), Some(start), Some(end)) =
+            (&self.attempt, self.path.first(), self.path.last())
+        else {
+            return;
+        };
+        let plane = Plane::escape(
+            start,
+            end,
+            &a.at_embedding.lowest_direction,
+            a.at_embedding.min_eigenvalue,
+        );
+        let reach = self
+            .path
+            .iter()
+            .map(|p| {
+                let (x, y) = plane.project(p);
+                x.abs().max(y.abs())
+            })
+            .fold(0.0, f64::max);
+        let extent = (reach / 0.9).max(1.0);
+        self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, extent).fast());
+        self.last_slice_ms = now_ms();
     }
 
     fn advance_slice(&mut self, start: f64, budget_ms: f64) {
         let Some(slice) = &mut self.slice else {
             return;
         };
-        let width = slice.plane.centre.len();
-        let shape_width = (width - 1) / (self.task.config.input_dim + 2);
-        let objective = Objective::new(&self.task, shape_width);
+        let width = (slice.plane.centre.len() - 1) / (self.task.config.input_dim + 2);
+        let objective = Objective::new(&self.task, width);
         while !slice.is_complete() && now_ms() - start < budget_ms {
             slice.compute_rows(&objective, 1);
         }
-        if slice.is_complete() {
-            if let Some(done) = self.slice.take() {
-                self.finished_slice = Some(FinishedSlice::new(done, &self.path, 0, None));
-                self.version += 1;
+        if let Some(done) = self.slice.take_if(|s| s.is_complete()) {
+            let mut f = FinishedSlice::new(done, &self.path, 0, None);
+            for p in [self.path.first(), self.path.last()].into_iter().flatten() {
+                f.include_in_colour_range(objective.loss(p));
             }
+            self.finished_slice = Some(f);
+            self.version += 1;
         }
     }
 
-    /// True if the narrow student ended stuck (loss at least 10x the threshold).
+    /// True if the narrow student ended stuck (the engine's criterion).
     pub fn is_stuck(&self) -> bool {
         self.stuck
             .as_ref()
-            .is_some_and(|(_, e, _)| e.loss >= 10.0 * self.settings.threshold)
+            .is_some_and(|s| is_stuck(&self.config, &s.outcome))
     }
 
-    /// Adds a neuron as the settings say and starts training from the perturbed point.
-    pub fn add_neuron(&mut self) {
-        let Some((net, _, _)) = &self.stuck else {
-            return;
-        };
-        if self.widened.is_some() {
+    /// Widens the stuck student as `kind` says and starts training on from the perturbed
+    /// point; a second call (another kind) starts again from the same stuck point.
+    pub fn add_neuron(&mut self, kind: EmbeddingKind) {
+        if !self.is_stuck() {
             return;
         }
-        let mu = self.settings.mu;
-        let (wide, name) = if self.settings.embedding == "zero" {
-            let rng = &mut SeededRng::new(self.settings.case as u64, Stream::Directions);
-            (
-                add_silent_neuron(net, rng),
-                "a neuron with zero output weight".to_string(),
-            )
-        } else {
-            // The neuron whose split gives the most negative eigenvalue.
-            let j = (0..net.shape.width)
-                .map(|j| (j, min_eigenvalue(&self.task, &split_neuron(net, j, mu))))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map_or(0, |(j, _)| j);
-            (
-                split_neuron(net, j, mu),
-                format!("neuron {} split with mu = {mu}", j + 1),
-            )
+        let Some(stuck) = &self.stuck else {
+            return;
         };
-        let objective = Objective::new(&self.task, wide.shape.width);
-        let end = classify(&objective, &wide.params, self.settings.threshold);
-        // The slice along the escape direction (lowest eigenvector) and the next one.
-        let (mut plane, _) = Plane::hessian(&objective, &wide.params, 0, 1);
+        let a = AttemptRun::new(
+            &self.task,
+            &self.config,
+            &stuck.net,
+            kind,
+            self.settings.case as u64,
+        );
+        // The first slice after widening: the escape direction and the next-lowest one.
+        let objective = Objective::new(&self.task, a.widened.shape.width);
+        let (mut plane, _) = Plane::hessian(&objective, &a.widened.params, 0, 1);
         scale_plane(&mut plane, 0.25);
         self.slice = Some(Slice::new(plane, SLICE_RESOLUTION, 1.0).fast());
         self.finished_slice = None;
-        let mut start = wide.clone();
-        let mut rng = SeededRng::new(self.settings.case as u64, Stream::Perturbation);
-        for p in &mut start.params {
-            *p += EscapeConfig::default().perturbation * rng.normal();
-        }
-        self.path = vec![wide.params.clone()];
-        self.embedded_at = self.steps.last().copied();
-        let config = TrainConfig {
-            max_steps: EscapeConfig::default().continue_run.train.max_steps,
-            ..self.settings.train_config()
-        };
-        self.phase = Phase::Escaping(Box::new(Trainer::from_network(
-            self.task.clone(),
-            start,
-            config,
-        )));
-        self.widened = Some((wide, end, name));
+        self.last_slice_ms = now_ms();
+        self.path = vec![a.widened.params.clone()];
+        self.attempt = Some(a);
         self.version += 1;
     }
 
-    fn phase_name(&self) -> &'static str {
-        match self.phase {
-            Phase::Training(_) => "training",
-            Phase::Ended if self.is_stuck() => "stuck",
-            Phase::Ended => "not-stuck",
-            Phase::Escaping(_) => "escaping",
-            Phase::Finished => {
-                if self.final_loss.is_some_and(|l| l < self.settings.threshold) {
-                    "escaped"
-                } else {
-                    "not-escaped"
-                }
-            }
+    /// The kind of neuron the settings ask for.
+    pub fn requested_kind(&self) -> EmbeddingKind {
+        if self.settings.embedding == "zero" {
+            EmbeddingKind::ZeroOutput
+        } else {
+            EmbeddingKind::Split
         }
+    }
+
+    /// The loss curve across both runs: `(narrow points, widened points offset by the narrow
+    /// run's length, the step the neuron was added)`.
+    fn curves(&self) -> (Points, Points, f64) {
+        let narrow = self.narrow.curve();
+        let offset = self.narrow.step() as f64;
+        let pts = |c: &crate::experiments::outcome::Curve, off: f64| {
+            c.points
+                .iter()
+                .map(|&(s, l)| (s as f64 + off, l))
+                .collect::<Vec<_>>()
+        };
+        let after = self
+            .attempt
+            .as_ref()
+            .map(|a| pts(&a.run.curve(), offset))
+            .unwrap_or_default();
+        (pts(&narrow, 0.0), after, offset)
     }
 
     /// Draws the scene.
     pub fn render(&mut self, force: bool) {
-        let phase = self.phase_name();
+        let phase = escape_text::phase(self);
         dom::set_body_data("escape-phase", phase);
-        if let Some(l) = self.losses.last() {
-            dom::set_body_data("escape-loss", &format!("{l:e}"));
+        let (before, after, offset) = self.curves();
+        let last = after.last().or(before.last()).map_or(f64::NAN, |p| p.1);
+        dom::set_body_data("escape-loss", &format!("{last:e}"));
+        if let Some(s) = &self.stuck {
+            dom::set_body_data("escape-stuck-loss", &format!("{:e}", s.end.loss));
+            dom::set_body_data(
+                "escape-min-eig-before",
+                &format!("{:e}", s.end.min_eigenvalue),
+            );
         }
-        if let Some((_, e, _)) = &self.stuck {
-            dom::set_body_data("escape-stuck-loss", &format!("{:e}", e.loss));
-            dom::set_body_data("escape-min-eig-before", &format!("{:e}", e.min_eigenvalue));
-        }
-        if let Some((_, e, _)) = &self.widened {
+        if let Some(a) = &self.attempt {
+            let e = &a.at_embedding;
             dom::set_body_data("escape-min-eig-after", &format!("{:e}", e.min_eigenvalue));
+            dom::set_body_data("escape-negative-after", &e.negative_eigenvalues.to_string());
         }
+        self.publish_slice_data();
         if !force && self.drawn == self.version {
             return;
         }
         self.drawn = self.version;
-        dom::set_text("escape-status", &self.status_text());
-        if let Some(b) = dom::document().get_element_by_id("escape-add") {
-            let enabled = self.is_stuck() && self.widened.is_none();
-            let _ = if enabled {
-                b.remove_attribute("disabled")
-            } else {
-                b.set_attribute("disabled", "")
-            };
+        dom::set_text("escape-status", &escape_text::status(self, last));
+        dom::set_text("escape-rule", &self.config.continue_run.success_rule());
+        self.render_buttons();
+        let thr = self.config.threshold;
+        let mut series = vec![(
+            format!("width {}", self.config.width),
+            before,
+            palette::BLUE,
+        )];
+        let mut events = Vec::new();
+        if let Some(a) = &self.attempt {
+            series.push((
+                format!("width {}", a.widened.shape.width),
+                after,
+                palette::GREEN,
+            ));
+            events.push((offset, "neuron added".to_string()));
         }
-        if let Some(c) = dom::by_id::<HtmlCanvasElement>("escape-loss") {
-            let marker = self.embedded_at.map(|s| (s, "neuron added"));
-            let _ = loss_plot::draw(
-                &c,
-                &self.steps,
-                &self.losses,
-                self.settings.threshold,
-                marker,
-            );
-        }
-        if let Some((_, _, before)) = &self.stuck {
-            let after = self.widened.as_ref().map(|(_, e, _)| e);
-            let after_values = after.map(|_| self.widened_spectrum());
+        draw(&(series, events), "escape-loss", |root, v, s| {
+            charts::loss_curves(root, &v.0, thr, &v.1, s.scale)
+        });
+        if let Some(stuck) = &self.stuck {
+            let after = self.attempt.as_ref().map(|a| a.spectrum.clone());
             draw(
-                &(before.clone(), after_values),
+                &(stuck.spectrum.clone(), after),
                 "escape-spectrum",
                 |root, v, s| {
                     charts::spectrum(root, &v.0, v.1.as_deref(), SHOWN_EIGENVALUES, s.scale)
@@ -345,70 +347,63 @@ impl EscapeScene {
             dom::by_id::<HtmlCanvasElement>("escape-slice"),
             &self.finished_slice,
         ) {
-            let current = match &self.phase {
-                Phase::Escaping(t) => t.params().to_vec(),
-                _ => self.path.last().cloned().unwrap_or_default(),
-            };
-            let mut shown = done.clone_with_path(&self.path);
-            shown.at_step = self.embedded_at.unwrap_or(0);
+            let current = self.path.last().cloned().unwrap_or_default();
+            let shown = done.clone_with_path(&self.path);
             let _ = slice_plot::draw(&c, &shown, done.slice.plane.project(&current));
+            dom::set_text("escape-slice-caption", &escape_text::slice_caption(done));
         }
     }
 
-    fn widened_spectrum(&self) -> Vec<f64> {
-        self.widened
+    /// The drawn slice's losses under the path's two ends, and whether the path stays in the
+    /// square, for the end-to-end tests.
+    fn publish_slice_data(&self) {
+        let Some(done) = &self.finished_slice else {
+            return;
+        };
+        let shown = done.clone_with_path(&self.path);
+        let under = |p: Option<&(f64, f64)>| {
+            p.and_then(|&p| shown.loss_under(p))
+                .map_or("none".to_string(), |l| format!("{l:e}"))
+        };
+        dom::set_body_data("escape-slice-start-loss", &under(shown.path.first()));
+        dom::set_body_data("escape-slice-end-loss", &under(shown.path.last()));
+        let inside = shown.path.iter().all(|&p| shown.contains(p));
+        dom::set_body_data("escape-path-inside", if inside { "1" } else { "0" });
+    }
+
+    fn render_buttons(&self) {
+        let kind = self.requested_kind();
+        let tried = self.attempt.as_ref().map(|a| a.embedding);
+        let running = self
+            .attempt
             .as_ref()
-            .map(|(net, _, _)| {
-                let objective = Objective::new(&self.task, net.shape.width);
-                Spectrum::of_symmetric(&objective.hessian(&net.params)).values
-            })
-            .unwrap_or_default()
+            .is_some_and(|a| a.run.outcome().is_none());
+        let same = tried.is_some_and(|e| escape_text::kind_of(e) == kind);
+        for (id, enabled) in [
+            ("escape-add", self.is_stuck() && !running && !same),
+            (
+                "escape-rescue",
+                self.is_stuck() && !running && tried.is_some() && !same,
+            ),
+        ] {
+            if let Some(b) = dom::document().get_element_by_id(id) {
+                let _ = if enabled {
+                    b.remove_attribute("disabled")
+                } else {
+                    b.set_attribute("disabled", "")
+                };
+            }
+        }
     }
 
-    fn status_text(&self) -> String {
-        let k = self.settings.teacher_width;
-        let thr = self.settings.threshold;
-        match (&self.phase, &self.stuck, &self.widened) {
-            (Phase::Training(t), _, _) => format!(
-                "Training a width-{k} student (seed {}): step {} of {}, loss {:.2e}…",
-                self.settings.case,
-                t.step(),
-                t.config().max_steps,
-                t.loss()
-            ),
-            (_, Some((_, e, _)), None) if !self.is_stuck() => format!(
-                "This student reached the teacher (loss {:.1e}): nothing to escape from. \
-                 Try another stuck-student seed (1, 3, 4 or 5 get stuck with the default teacher).",
-                e.loss
-            ),
-            (_, Some((_, e, _)), None) => format!(
-                "Stuck: loss {:.2e}, gradient norm {:.0e}, smallest Hessian eigenvalue {:+.1e}. \
-                 No direction goes down: a bad minimum of the width-{k} network. Add a neuron.",
-                e.loss, e.gradient_norm, e.min_eigenvalue
-            ),
-            (phase, Some((_, before, _)), Some((_, after, name))) => {
-                let mut s = format!(
-                    "Added {name}: the loss is unchanged ({:.2e}), but the smallest eigenvalue \
-                     went from {:+.1e} to {:+.1e} ({} negative). ",
-                    after.loss,
-                    before.min_eigenvalue,
-                    after.min_eigenvalue,
-                    after.negative_eigenvalues
-                );
-                match (phase, self.final_loss) {
-                    (Phase::Finished, Some(l)) if l < thr => s.push_str(&format!(
-                        "Escaped: training reached loss {l:.1e}, below {thr:e}."
-                    )),
-                    (Phase::Finished, Some(l)) => s.push_str(&format!(
-                        "Did not escape: training ended at {l:.1e}. Not every stuck point escapes \
-                         this way; try the other embedding or another mu."
-                    )),
-                    _ => s.push_str("Training on from a slightly perturbed copy…"),
-                }
-                s
-            }
-            _ => String::new(),
-        }
+    /// The settings the scene runs.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The narrow run.
+    pub fn narrow(&self) -> &SteppedRun {
+        &self.narrow
     }
 }
 

@@ -11,9 +11,11 @@ pub mod canvas;
 pub mod controls;
 pub mod dom;
 pub mod escape_scene;
+pub mod escape_text;
 pub mod export;
 pub mod fit_plot;
 pub mod loss_plot;
+pub mod network_diagram;
 pub mod panic_panel;
 pub mod slice_plot;
 pub mod story;
@@ -23,6 +25,7 @@ pub mod tickets_scene;
 pub mod view;
 pub mod workers;
 
+use crate::experiments::escape::EmbeddingKind;
 use crate::settings::{Settings, PROPERTIES};
 use app::App;
 use escape_scene::EscapeScene;
@@ -204,7 +207,7 @@ fn react(app: &mut App, old: &Settings) {
     if RESTART_KEYS.iter().any(|k| changed(k)) {
         app.reset();
     } else if changed("steps") {
-        app.trainer.set_max_steps(new.max_steps as u64);
+        app.run.set_max_steps(new.max_steps as u64);
     } else if SLICE_KEYS.iter().any(|k| changed(k)) && !app.running {
         app.request_slice();
     }
@@ -343,6 +346,23 @@ fn with_settings_and_scenes(f: impl FnOnce(&Settings, &mut Scenes)) {
     }
 }
 
+/// Widens the stuck student with the other kind of neuron than the last attempt (the
+/// setting follows, so the URL describes what is shown).
+fn try_other_neuron() {
+    let other = with_scenes(|s| {
+        let a = s.escape.as_ref()?.attempt.as_ref()?;
+        Some(match escape_text::kind_of(a.embedding) {
+            EmbeddingKind::Split => "zero",
+            EmbeddingKind::ZeroOutput => "split",
+        })
+    })
+    .flatten();
+    if let Some(kind) = other {
+        change_settings(&format!("emb={kind}"));
+        with_scenes(|s| s.escape.as_mut().map(|e| e.add_neuron(e.requested_kind())));
+    }
+}
+
 fn go_to_page(delta: i64) {
     let page = with_app(|app| app.settings.page).unwrap_or(1);
     let next = (page + delta).clamp(1, story::PAGES.len() as i64);
@@ -388,8 +408,9 @@ fn wire_buttons() {
         }
     });
     on_click("escape-add", || {
-        with_scenes(|s| s.escape.as_mut().map(|e| e.add_neuron()));
+        with_scenes(|s| s.escape.as_mut().map(|e| e.add_neuron(e.requested_kind())));
     });
+    on_click("escape-other", try_other_neuron);
     on_click("escape-reset", || {
         with_settings_and_scenes(|st, s| s.escape = Some(EscapeScene::new(st)));
     });
@@ -532,7 +553,7 @@ fn frame() {
                     let e = s.escape.get_or_insert_with(|| EscapeScene::new(&settings));
                     e.tick(FRAME_BUDGET_MS);
                     if s.pending_add && e.is_stuck() {
-                        e.add_neuron();
+                        e.add_neuron(e.requested_kind());
                         s.pending_add = false;
                     }
                     e.render(std::mem::take(&mut s.force));

@@ -24,7 +24,7 @@ pub fn draw(
     };
     let slice = &done.slice;
     let r = slice.resolution;
-    let (lo, hi) = slice.positive_range().unwrap_or((1e-3, 1.0));
+    let (lo, hi) = done.colour_range;
     let scale = LogScale::new(lo, hi);
     let ctx = context(canvas).ok_or("no 2-D context")?;
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;

@@ -1,6 +1,7 @@
 //! Renders the app state into the page: status line, buttons, body data attributes and the
 //! three plots, each redrawn only when its content changed (and at most every few frames).
 
+use crate::experiments::outcome::RunPhase;
 use crate::web::app::{App, SliceState};
 use crate::web::dom::{self, now_ms};
 use crate::web::workers::{self, Pool};
@@ -32,13 +33,14 @@ impl View {
 
     /// Brings the page up to date with `app`.
     pub fn render(&mut self, app: &App) {
-        let t = &app.trainer;
-        let step = t.step();
+        let t = app.trainer();
+        let step = app.run.step();
         let now = now_ms();
         let idle = !app.running;
         dom::set_body_data("step", &step.to_string());
-        dom::set_body_data("loss", &format!("{:e}", t.loss()));
+        dom::set_body_data("loss", &format!("{:e}", app.run.loss()));
         dom::set_body_data("loss-initial", &format!("{:e}", t.initial_loss()));
+        dom::set_body_data("run-phase", phase_name(app));
         dom::set_body_data("running", if app.running { "1" } else { "0" });
         let slice_state = match app.slice {
             SliceState::Ready(_) => "ready",
@@ -67,12 +69,16 @@ impl View {
         let mut drawn = false;
         if self.loss_step != Some(step) && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS) {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("loss-canvas") {
+                let curve = app.run.curve();
+                let (steps, losses): (Vec<u64>, Vec<f64>) = curve.points.iter().copied().unzip();
+                let marker = (curve.polished < curve.points.len())
+                    .then(|| (t.step(), "polishing (Levenberg–Marquardt)"));
                 report(loss_plot::draw(
                     &c,
-                    &t.history.steps,
-                    &t.history.values,
+                    &steps,
+                    &losses,
                     app.settings.threshold,
-                    None,
+                    marker,
                 ));
             }
             self.loss_step = Some(step);
@@ -84,7 +90,9 @@ impl View {
             && (idle || now - self.last_fit_ms > FIT_INTERVAL_MS)
         {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("fit-canvas") {
-                report(fit_plot::draw(&c, t.task(), t.network()));
+                let mut net = t.network().clone();
+                net.params.copy_from_slice(app.run.params());
+                report(fit_plot::draw(&c, t.task(), &net));
             }
             self.fit_step = Some(step);
             self.last_fit_ms = now;
@@ -99,7 +107,7 @@ impl View {
                 dom::by_id::<HtmlCanvasElement>("slice-canvas"),
                 app.visible_slice(),
             ) {
-                let current = done.slice.plane.project(t.params());
+                let current = done.slice.plane.project(app.run.params());
                 report(slice_plot::draw(&c, done, current));
                 self.slice_key = Some(key);
                 self.last_slice_ms = now;
@@ -109,32 +117,47 @@ impl View {
     }
 
     fn render_status(&mut self, app: &App) {
-        let t = &app.trainer;
+        let run = &app.run;
+        let t = run.trainer();
         let threshold = app.settings.threshold;
-        let outcome = if let Some(reason) = t.stopped().filter(|r| r.is_divergence()) {
-            format!("Stopped: {reason}.")
-        } else if t.loss() < threshold {
-            format!("Success: the loss is below the threshold {threshold:e}.")
-        } else if t.stopped().is_some() {
-            format!(
-                "Stopped at the step limit above the threshold {threshold:e}: \
-                 a bad minimum or a plateau."
-            )
-        } else {
-            format!("Success means a loss below {threshold:e}.")
+        let diverged = t.stopped().is_some_and(|r| r.is_divergence());
+        let outcome = match (run.phase(), run.outcome()) {
+            (_, Some(_)) if diverged => format!(
+                "Stopped: {}.",
+                t.stopped().map(|r| r.to_string()).unwrap_or_default()
+            ),
+            (_, Some(o)) if o.success => format!(
+                "Success: after training and polishing the loss is below the threshold \
+                 {threshold:e}."
+            ),
+            (_, Some(_)) => format!(
+                "Ended above the threshold {threshold:e} after training and polishing: a bad \
+                 minimum or a plateau."
+            ),
+            (RunPhase::Polishing, None) => format!(
+                "Training {}; polishing the end point with Levenberg–Marquardt steps.",
+                t.stopped().map(|r| r.to_string()).unwrap_or_default()
+            ),
+            _ => format!(
+                "Success means a loss below {threshold:e} after training (which stops once \
+                 the loss is 1/100 of it) and up to {} polishing steps.",
+                run.settings().polish_steps
+            ),
+        };
+        let gradient = match run.phase() {
+            RunPhase::Training => format!(" · gradient norm {:.2e}", t.gradient_norm()),
+            _ => String::new(),
         };
         let status = format!(
-            "step {} · loss {:.3e} · gradient norm {:.2e} · {} parameters. {}",
-            t.step(),
-            t.loss(),
-            t.gradient_norm(),
+            "step {} · loss {:.3e}{gradient} · {} parameters. {}",
+            run.step(),
+            run.loss(),
             t.shape.num_params(),
             outcome
         );
         if status != self.status {
             dom::set_text("status", &status);
             if let Some(el) = dom::document().get_element_by_id("status") {
-                let diverged = t.stopped().is_some_and(|r| r.is_divergence());
                 let _ = el.set_attribute("data-kind", if diverged { "error" } else { "info" });
             }
             self.status = status;
@@ -149,7 +172,7 @@ impl View {
                 b.set_text_content(Some(play));
                 let _ = b.set_attribute("aria-pressed", if app.running { "true" } else { "false" });
             }
-            let finished = t.stopped().is_some();
+            let finished = run.outcome().is_some();
             let _ = if finished {
                 b.set_attribute("disabled", "")
             } else {
@@ -190,6 +213,17 @@ impl View {
         };
         let note = app.slice_note.clone().unwrap_or_default();
         dom::set_text("slice-caption", format!("{note} {caption}").trim());
+    }
+}
+
+/// The playground run's phase, for the page's data attributes.
+fn phase_name(app: &App) -> &'static str {
+    match (app.run.phase(), app.run.outcome()) {
+        (_, Some(o)) if o.diverged => "diverged",
+        (_, Some(o)) if o.success => "success",
+        (_, Some(_)) => "failed",
+        (RunPhase::Polishing, _) => "polishing",
+        _ => "training",
     }
 }
 

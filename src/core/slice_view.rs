@@ -1,0 +1,91 @@
+//! A finished landscape slice, ready to draw: the grid, its contour lines, the trajectory
+//! projected on its plane and the colour range. Pure Rust, so the page's pictures can be
+//! checked natively (what lies under a path's ends, whether the path stays in the frame).
+
+use crate::core::contour::{contour_segments, even_levels, Segment};
+use crate::core::slice::Slice;
+
+/// Number of contour levels drawn on a slice.
+const CONTOUR_LEVELS: usize = 9;
+
+/// A complete slice with what is drawn over it.
+#[derive(Clone, Debug)]
+pub struct FinishedSlice {
+    /// The grid of losses.
+    pub slice: Slice,
+    /// Contour lines of log10(loss), in grid coordinates `(column, row)`.
+    pub contours: Vec<Segment>,
+    /// The recorded trajectory projected on the plane, in plane coordinates.
+    pub path: Vec<(f64, f64)>,
+    /// Training step at which the slice was taken.
+    pub at_step: u64,
+    /// Smallest Hessian eigenvalue, when the plane is the Hessian plane.
+    pub min_eigenvalue: Option<f64>,
+    /// The losses the colour scale spans (the grid's positive range, widened on request).
+    pub colour_range: (f64, f64),
+}
+
+impl FinishedSlice {
+    /// A complete slice with its contour lines and the points of `path` projected on its plane.
+    pub fn new(slice: Slice, path: &[Vec<f64>], at_step: u64, min_eigenvalue: Option<f64>) -> Self {
+        let r = slice.resolution;
+        let logs: Vec<f64> = slice
+            .values
+            .iter()
+            .map(|&v| if v > 0.0 { v.log10() } else { f64::NAN })
+            .collect();
+        let range = slice.positive_range();
+        let contours = match range {
+            Some((lo, hi)) => even_levels(lo.log10(), hi.log10(), CONTOUR_LEVELS)
+                .into_iter()
+                .flat_map(|level| contour_segments(&logs, r, r, level))
+                .collect(),
+            None => Vec::new(),
+        };
+        let path = path.iter().map(|p| slice.plane.project(p)).collect();
+        FinishedSlice {
+            slice,
+            contours,
+            path,
+            at_step,
+            min_eigenvalue,
+            colour_range: range.unwrap_or((1e-3, 1.0)),
+        }
+    }
+
+    /// A copy whose overlaid path is `path` projected on the plane.
+    pub fn clone_with_path(&self, path: &[Vec<f64>]) -> FinishedSlice {
+        FinishedSlice {
+            path: path.iter().map(|p| self.slice.plane.project(p)).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// Widens the colour range to contain `loss` (for example a path's end point, which need
+    /// not sit on a grid point), if it is positive and finite.
+    pub fn include_in_colour_range(&mut self, loss: f64) {
+        if loss > 0.0 && loss.is_finite() {
+            self.colour_range = (self.colour_range.0.min(loss), self.colour_range.1.max(loss));
+        }
+    }
+
+    /// True if plane point `p` lies inside the drawn square.
+    pub fn contains(&self, p: (f64, f64)) -> bool {
+        let e = self.slice.extent;
+        p.0.abs() <= e && p.1.abs() <= e
+    }
+
+    /// The grid's loss at the grid point nearest to plane point `p` (what the heatmap shows
+    /// under it), or `None` outside the square.
+    pub fn loss_under(&self, p: (f64, f64)) -> Option<f64> {
+        if !self.contains(p) {
+            return None;
+        }
+        let s = &self.slice;
+        let index = |x: f64| {
+            let f = (x + s.extent) / (2.0 * s.extent) * (s.resolution - 1) as f64;
+            (f.round().max(0.0) as usize).min(s.resolution - 1)
+        };
+        Some(s.at(index(p.1), index(p.0)))
+    }
+}
