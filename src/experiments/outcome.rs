@@ -21,11 +21,11 @@ pub struct RunSettings {
 /// Polishing is skipped above this many parameters (its cost grows with their cube).
 pub const MAX_POLISH_PARAMS: usize = 400;
 
-/// Training stops, converged, once the loss is this factor below the success threshold: the
-/// run is then in the teacher's basin (bad minima of the default teacher sit at 1e-2 and
-/// above), polishing finishes it, and Adam's late spikes (its steps do not shrink with the
-/// gradient) are never drawn after a run has succeeded.
-pub const CONVERGED_FRACTION: f64 = 1e-2;
+/// Training stops, converged, once the loss is below this fraction of the success threshold:
+/// the run has succeeded (polishing only lowers the loss), polishing makes its minimum exact,
+/// and Adam's late spikes above the threshold (its steps do not shrink with the gradient) are
+/// never drawn after a run has reached it.
+pub const CONVERGED_FRACTION: f64 = 1.0;
 
 impl Default for RunSettings {
     /// Adam, learning rate 0.01, 6000 full-batch steps (the science notes' calibration), then
@@ -62,9 +62,9 @@ impl RunSettings {
     /// The definition of success these settings apply, in one sentence for a view.
     pub fn success_rule(&self) -> String {
         format!(
-            "Success: after training (which stops once the loss is {CONVERGED_FRACTION:e} of the \
-             threshold) and up to {} Levenberg–Marquardt polishing steps, the loss is below {:e}.",
-            self.polish_steps, self.threshold
+            "Success: a loss below {:e} at the end of training (which stops once it gets there) \
+             and up to {} Levenberg–Marquardt polishing steps.",
+            self.threshold, self.polish_steps
         )
     }
 }

@@ -379,11 +379,18 @@ impl EscapeScene {
             .as_ref()
             .is_some_and(|a| a.run.outcome().is_none());
         let same = tried.is_some_and(|e| escape_text::kind_of(e) == kind);
+        if let (Some(b), Some(e)) = (dom::document().get_element_by_id("escape-other"), tried) {
+            let label = match escape_text::kind_of(e) {
+                EmbeddingKind::Split => "Try a zero-output neuron instead",
+                EmbeddingKind::ZeroOutput => "Try a split neuron instead",
+            };
+            b.set_text_content(Some(label));
+        }
         for (id, enabled) in [
             ("escape-add", self.is_stuck() && !running && !same),
             (
-                "escape-rescue",
-                self.is_stuck() && !running && tried.is_some() && !same,
+                "escape-other",
+                self.is_stuck() && !running && tried.is_some(),
             ),
         ] {
             if let Some(b) = dom::document().get_element_by_id(id) {

@@ -135,17 +135,11 @@ pub fn status(scene: &EscapeScene, last: f64) -> String {
     text
 }
 
-/// What the slice shows.
+/// What the slice shows, in a few words for the figure caption (the axes name the plane).
 pub fn slice_caption(done: &FinishedSlice) -> String {
-    let p = &done.slice.plane;
-    if p.v_label == "towards the end point" {
-        "The plane of the escape: the escape direction and the way the student went; the \
-         student at the centre, the white path from the widened point (square)."
-            .into()
+    if done.slice.plane.v_label == "towards the end point" {
+        "(the plane of the escape; square: the widened point)".into()
     } else {
-        format!(
-            "Plane of the two lowest Hessian eigenvectors ({}; {}).",
-            p.u_label, p.v_label
-        )
+        "(the two lowest Hessian eigenvectors)".into()
     }
 }

@@ -139,8 +139,8 @@ impl View {
                 t.stopped().map(|r| r.to_string()).unwrap_or_default()
             ),
             _ => format!(
-                "Success means a loss below {threshold:e} after training (which stops once \
-                 the loss is 1/100 of it) and up to {} polishing steps.",
+                "Success means a loss below {threshold:e} after training (which stops there) \
+                 and up to {} polishing steps.",
                 run.settings().polish_steps
             ),
         };

@@ -136,3 +136,28 @@ export async function waitBodyNumberAtLeast(page, key, min, timeout) {
     { timeout, polling: 100 },
   );
 }
+
+/** Waits until body data-`key` is one of `values`; the error names the last value seen. */
+export async function waitBodyData(page, key, values, timeout) {
+  const wanted = Array.isArray(values) ? values : [values];
+  try {
+    await page.waitForFunction(
+      ([k, w]) => w.includes(document.body.dataset[k]),
+      [key, wanted],
+      { timeout, polling: 100 },
+    );
+  } catch (err) {
+    const now = await page.evaluate((k) => document.body.dataset[k], key).catch(() => '?');
+    throw new Error(`body data-${key} = ${JSON.stringify(now)}, not ${wanted.join('|')}, after ${timeout} ms\n${err.message}`);
+  }
+}
+
+/** Clicks `locator` and returns the download it starts. */
+export async function clickDownload(page, locator) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 15_000 }),
+    locator.click(),
+  ]);
+  return download;
+}
+

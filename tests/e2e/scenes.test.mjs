@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ARTIFACTS, HD, LAPTOP, SLIDE, TEST_TIMEOUT, READY_TIMEOUT, bodyNumber, dataset, useBrowser,
-  waitBodyNumberAtLeast, withPage as openPage,
+  waitBodyNumberAtLeast, withPage as openPage, waitBodyData, clickDownload,
 } from './harness.mjs';
 
 const SCENES = ['playground', 'sweep', 'tickets', 'escape'];
@@ -38,21 +38,6 @@ useBrowser();
 
 /** Every scene test also checks that no console or page error was reported. */
 const withPage = (t, options, body) => openPage(t, { ...options, noErrors: true }, body);
-
-/** Waits until body data-`key` is one of `values`; the error names the last value seen. */
-async function waitBodyData(page, key, values, timeout) {
-  const wanted = Array.isArray(values) ? values : [values];
-  try {
-    await page.waitForFunction(
-      ([k, w]) => w.includes(document.body.dataset[k]),
-      [key, wanted],
-      { timeout, polling: 100 },
-    );
-  } catch (err) {
-    const now = await page.evaluate((k) => document.body.dataset[k], key).catch(() => '?');
-    throw new Error(`body data-${key} = ${JSON.stringify(now)}, not ${wanted.join('|')}, after ${timeout} ms\n${err.message}`);
-  }
-}
 
 const hashParams = (page) => new URLSearchParams(new URL(page.url()).hash.slice(1));
 
@@ -89,15 +74,6 @@ async function assertCanvasNonBlank(t, page, id, label = '') {
   t.diagnostic(`${label}#${id} ${s.width}x${s.height}: ${s.distinct} colours, luminance std ${s.std.toFixed(1)}`);
   assert.ok(s.distinct > 20 || s.std > 5, `${label}#${id} looks blank: ${s.distinct} colours, luminance std ${s.std.toFixed(1)}`);
   return s;
-}
-
-/** Clicks `locator` and returns the download it starts. */
-async function clickDownload(page, locator) {
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 15_000 }),
-    locator.click(),
-  ]);
-  return download;
 }
 
 async function tableCells(page) {
