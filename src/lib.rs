@@ -33,6 +33,7 @@
 //! - [`tables`]: CSV tables of the experiments (figures command and page exports).
 //! - [`jobs`]: the text protocol of the browser's workers (experiments, slice rows), and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
+//! - [`story`]: the guided story's pages, presets and claims computed from the scenes' evidence.
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
 
 pub mod charts;
@@ -42,6 +43,7 @@ pub mod experiments;
 pub mod figures;
 pub mod jobs;
 pub mod settings;
+pub mod story;
 pub mod tables;
 
 #[cfg(target_arch = "wasm32")]

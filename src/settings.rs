@@ -120,12 +120,31 @@ pub enum Value {
     IntList(Vec<i64>),
 }
 
+/// What changing a setting affects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Which view is shown (scene, embed mode, story page).
+    Scene,
+    /// The run itself: the playground starts over.
+    Restart,
+    /// The step limit of the playground's run (it continues if raised).
+    StepLimit,
+    /// Only the landscape slice (recomputed when paused).
+    Slice,
+    /// Only how fast runs are animated.
+    Display,
+    /// An experiment scene's runs (each scene rebuilds when a setting it reads changes).
+    Experiment,
+}
+
 /// One row of the settings table.
 pub struct Property {
     /// Key in the URL hash and id of the HTML control.
     pub key: &'static str,
     /// Human label of the control.
     pub label: &'static str,
+    /// What changing it affects.
+    pub effect: Effect,
     /// Type and range.
     pub kind: Kind,
     /// Reads the setting.
@@ -135,10 +154,11 @@ pub struct Property {
 }
 
 macro_rules! int_prop {
-    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr) => {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr, $effect:ident) => {
         Property {
             key: $key,
             label: $label,
+            effect: Effect::$effect,
             kind: Kind::Int {
                 min: $min,
                 max: $max,
@@ -154,10 +174,11 @@ macro_rules! int_prop {
 }
 
 macro_rules! float_prop {
-    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr) => {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr, $effect:ident) => {
         Property {
             key: $key,
             label: $label,
+            effect: Effect::$effect,
             kind: Kind::Float {
                 min: $min,
                 max: $max,
@@ -173,10 +194,11 @@ macro_rules! float_prop {
 }
 
 macro_rules! list_prop {
-    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr, $len:expr) => {
+    ($key:literal, $label:literal, $field:ident, $min:expr, $max:expr, $len:expr, $effect:ident) => {
         Property {
             key: $key,
             label: $label,
+            effect: Effect::$effect,
             kind: Kind::IntList {
                 min: $min,
                 max: $max,
@@ -193,10 +215,11 @@ macro_rules! list_prop {
 }
 
 macro_rules! choice_prop {
-    ($key:literal, $label:literal, $field:ident, $options:expr) => {
+    ($key:literal, $label:literal, $field:ident, $options:expr, $effect:ident) => {
         Property {
             key: $key,
             label: $label,
+            effect: Effect::$effect,
             kind: Kind::Choice($options),
             get: |s| Value::Choice(s.$field.clone()),
             set: |s, v| {
@@ -217,48 +240,103 @@ pub const PROPERTIES: &[Property] = &[
         "scene",
         "View",
         scene,
-        &["playground", "sweep", "tickets", "escape", "story"]
+        &[
+            "playground",
+            "sweep",
+            "tickets",
+            "escape",
+            "story",
+            "compare"
+        ],
+        Scene
     ),
-    choice_prop!("embed", "Embedded (slides)", embed, &["0", "1"]),
-    int_prop!("width", "Student width n", width, 1, 64),
-    int_prop!("teacher", "Teacher width k", teacher_width, 1, 16),
-    int_prop!("dim", "Input dimension d", input_dim, 1, 8),
-    int_prop!("samples", "Training inputs N", samples, 32, 2048),
+    choice_prop!("embed", "Embedded (slides)", embed, &["0", "1"], Scene),
+    int_prop!("width", "Student width n", width, 1, 64, Restart),
+    int_prop!("teacher", "Teacher width k", teacher_width, 1, 16, Restart),
+    int_prop!("dim", "Input dimension d", input_dim, 1, 8, Restart),
+    int_prop!("samples", "Training inputs N", samples, 32, 2048, Restart),
     choice_prop!(
         "act",
         "Activation",
         activation,
-        &["tanh", "relu", "softplus", "erf"]
+        &["tanh", "relu", "softplus", "erf"],
+        Restart
     ),
-    choice_prop!("opt", "Optimiser", optimizer, &["adam", "gd", "momentum"]),
-    float_prop!("lr", "Learning rate", learning_rate, 1e-5, 2.0),
-    int_prop!("seed", "Student seed", seed, 0, MAX_SEED),
-    int_prop!("tseed", "Teacher seed", teacher_seed, 0, MAX_SEED),
-    int_prop!("speed", "Steps per frame", speed, 1, 500),
-    int_prop!("steps", "Step limit", max_steps, 100, 200_000),
-    choice_prop!("plane", "Slice plane", plane, &["random", "pca", "hessian"]),
-    int_prop!("res", "Grid resolution", resolution, 11, 201),
-    float_prop!("extent", "Slice extent", extent, 0.01, 5.0),
-    choice_prop!("bias", "Random plane moves biases", biases, &["no", "yes"]),
-    float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0),
-    list_prop!("widths", "Widths to sweep", widths, 1, 64, 12),
-    int_prop!("runs", "Seeds (runs)", runs, 1, 200),
-    int_prop!("esteps", "Steps per run", experiment_steps, 100, 50_000),
+    choice_prop!(
+        "opt",
+        "Optimiser",
+        optimizer,
+        &["adam", "gd", "momentum"],
+        Restart
+    ),
+    float_prop!("lr", "Learning rate", learning_rate, 1e-5, 2.0, Restart),
+    int_prop!("seed", "Student seed", seed, 0, MAX_SEED, Restart),
+    int_prop!("tseed", "Teacher seed", teacher_seed, 0, MAX_SEED, Restart),
+    int_prop!("speed", "Steps per frame", speed, 1, 500, Display),
+    int_prop!("steps", "Step limit", max_steps, 100, 200_000, StepLimit),
+    choice_prop!(
+        "plane",
+        "Slice plane",
+        plane,
+        &["random", "pca", "hessian"],
+        Slice
+    ),
+    int_prop!("res", "Grid resolution", resolution, 11, 201, Slice),
+    float_prop!("extent", "Slice extent", extent, 0.01, 5.0, Slice),
+    choice_prop!(
+        "bias",
+        "Random plane moves biases",
+        biases,
+        &["no", "yes"],
+        Slice
+    ),
+    float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0, Restart),
+    list_prop!("widths", "Widths to sweep", widths, 1, 64, 12, Experiment),
+    int_prop!("runs", "Seeds (runs)", runs, 1, 200, Experiment),
+    int_prop!(
+        "esteps",
+        "Steps per run",
+        experiment_steps,
+        100,
+        50_000,
+        Experiment
+    ),
     choice_prop!(
         "gran",
         "Ticket granularity",
         granularity,
-        &["neuron", "weight"]
+        &["neuron", "weight"],
+        Experiment
     ),
-    float_prop!("alpha", "Scale alpha of the rest", alpha, 0.0, 32.0),
-    int_prop!("extra", "Neurons added around the ticket", extra, 1, 16),
-    float_prop!("prune", "Pruned per round", prune, 0.01, 0.9),
-    int_prop!("rounds", "Pruning rounds", rounds, 1, 10),
-    int_prop!("rewind", "Rewind to step", rewind, 0, 5000),
-    choice_prop!("emb", "Add a neuron by", embedding, &["split", "zero"]),
-    float_prop!("mu", "Split coefficient mu", mu, -1.0, 2.0),
-    int_prop!("case", "Stuck student seed", case, 0, MAX_SEED),
-    int_prop!("page", "Story page", page, 1, 6),
+    float_prop!(
+        "alpha",
+        "Scale alpha of the rest",
+        alpha,
+        0.0,
+        32.0,
+        Experiment
+    ),
+    int_prop!(
+        "extra",
+        "Neurons added around the ticket",
+        extra,
+        1,
+        16,
+        Experiment
+    ),
+    float_prop!("prune", "Pruned per round", prune, 0.01, 0.9, Experiment),
+    int_prop!("rounds", "Pruning rounds", rounds, 1, 10, Experiment),
+    int_prop!("rewind", "Rewind to step", rewind, 0, 5000, Experiment),
+    choice_prop!(
+        "emb",
+        "Add a neuron by",
+        embedding,
+        &["split", "zero"],
+        Experiment
+    ),
+    float_prop!("mu", "Split coefficient mu", mu, -1.0, 2.0, Experiment),
+    int_prop!("case", "Stuck student seed", case, 0, MAX_SEED, Experiment),
+    int_prop!("page", "Story page", page, 1, 7, Scene),
 ];
 
 impl Default for Settings {

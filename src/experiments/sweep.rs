@@ -103,12 +103,17 @@ pub fn jobs(config: &SweepConfig) -> Vec<(usize, u64)> {
         .collect()
 }
 
-/// Runs one job of the sweep.
-pub fn run_job(task: &Arc<Task>, config: &SweepConfig, width: usize, seed: u64) -> SweepRun {
+/// The initial student of width `width` and seed `seed` on `task` (as every experiment and
+/// the playground draw it).
+pub fn student(task: &Task, width: usize, seed: u64) -> Network {
     let shape = Shape::new(task.config.input_dim, width);
     let mut rng = SeededRng::new(seed, Stream::Student);
-    let network = Network::student_init(shape, task.config.activation, &mut rng);
-    let outcome = run(task, network, None, &config.run);
+    Network::student_init(shape, task.config.activation, &mut rng)
+}
+
+/// Runs one job of the sweep.
+pub fn run_job(task: &Arc<Task>, config: &SweepConfig, width: usize, seed: u64) -> SweepRun {
+    let outcome = run(task, student(task, width, seed), None, &config.run);
     SweepRun {
         width,
         seed,

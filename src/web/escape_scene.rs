@@ -18,8 +18,10 @@ use crate::experiments::escape::{is_stuck, narrow_run, AttemptRun, EmbeddingKind
 use crate::experiments::outcome::{Outcome, SteppedRun};
 use crate::jobs;
 use crate::settings::Settings;
+use crate::story::{EscapeEvidence, Widened, ZERO_BUTTON_LABEL};
 use crate::web::dom::{self, now_ms};
 use crate::web::escape_text;
+use crate::web::router::Scene;
 use crate::web::slice_plot;
 use crate::web::sweep_scene::draw;
 use std::sync::Arc;
@@ -61,6 +63,8 @@ pub struct EscapeScene {
     pub stuck: Option<Stuck>,
     /// The widening and the run on from it.
     pub attempt: Option<AttemptRun>,
+    /// Earlier attempts from the same stuck point (another kind of neuron), finished.
+    pub earlier: Vec<AttemptRun>,
     /// The escape path: the widened point, then snapshots, then the end point.
     path: Vec<Vec<f64>>,
     slice: Option<Slice>,
@@ -90,6 +94,7 @@ impl EscapeScene {
             config,
             stuck: None,
             attempt: None,
+            earlier: Vec::new(),
             path: Vec::new(),
             slice: None,
             finished_slice: None,
@@ -256,7 +261,9 @@ impl EscapeScene {
         self.finished_slice = None;
         self.last_slice_ms = now_ms();
         self.path = vec![a.widened.params.clone()];
-        self.attempt = Some(a);
+        if let Some(old) = self.attempt.replace(a) {
+            self.earlier.push(old);
+        }
         self.version += 1;
     }
 
@@ -381,7 +388,7 @@ impl EscapeScene {
         let same = tried.is_some_and(|e| escape_text::kind_of(e) == kind);
         if let (Some(b), Some(e)) = (dom::document().get_element_by_id("escape-other"), tried) {
             let label = match escape_text::kind_of(e) {
-                EmbeddingKind::Split => "Try a zero-output neuron instead",
+                EmbeddingKind::Split => ZERO_BUTTON_LABEL,
                 EmbeddingKind::ZeroOutput => "Try a split neuron instead",
             };
             b.set_text_content(Some(label));
@@ -403,6 +410,29 @@ impl EscapeScene {
         }
     }
 
+    /// What the scene has computed, for the story's claims: the stuck point and the latest
+    /// attempt of each kind.
+    pub fn evidence(&self) -> EscapeEvidence<'_> {
+        let mut e = EscapeEvidence::new(&self.settings);
+        if let Some(s) = &self.stuck {
+            e.stuck = Some(&s.end);
+            e.diverged = s.outcome.diverged;
+        }
+        for a in self.earlier.iter().chain(&self.attempt) {
+            let w = Widened {
+                embedding: a.embedding,
+                at_embedding: &a.at_embedding,
+                loss_after: a.run.outcome().map(|o| o.final_loss),
+                diverged: a.run.outcome().is_some_and(|o| o.diverged),
+            };
+            match escape_text::kind_of(a.embedding) {
+                EmbeddingKind::Split => e.split = Some(w),
+                EmbeddingKind::ZeroOutput => e.zero = Some(w),
+            }
+        }
+        e
+    }
+
     /// The settings the scene runs.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -418,4 +448,19 @@ impl EscapeScene {
 fn scale_plane(plane: &mut Plane, factor: f64) {
     plane.u.iter_mut().for_each(|x| *x *= factor);
     plane.v.iter_mut().for_each(|x| *x *= factor);
+}
+
+impl Scene for EscapeScene {
+    fn frame(&mut self, budget_ms: f64, force: bool) {
+        self.tick(budget_ms);
+        self.render(force);
+    }
+
+    fn matches(&self, s: &Settings) -> bool {
+        EscapeScene::matches(self, s)
+    }
+
+    fn update(&mut self, _old: &Settings, new: &Settings) {
+        self.update_settings(new);
+    }
 }

@@ -3,10 +3,11 @@
 //! runs finish.
 
 use crate::charts;
-use crate::experiments::sweep::{summarise, SweepRun};
+use crate::experiments::sweep::{summarise, SweepResult, SweepRun};
 use crate::jobs::{self, JobResult};
 use crate::settings::Settings;
 use crate::web::canvas::fit_to_css_size;
+use crate::web::router::Scene;
 use crate::web::workers::Pool;
 use crate::web::{dom, workers};
 use plotters::prelude::IntoDrawingArea;
@@ -26,6 +27,8 @@ pub struct SweepScene {
     pub errors: Vec<String>,
     /// The settings of the current batch.
     pub settings: Option<Settings>,
+    /// The page's current settings (the empty chart before a run shows them).
+    current: Option<Settings>,
     drawn: Option<(usize, u32)>,
 }
 
@@ -37,6 +40,7 @@ impl Default for SweepScene {
             state: "idle",
             errors: Vec::new(),
             settings: None,
+            current: None,
             drawn: None,
         }
     }
@@ -158,6 +162,12 @@ impl SweepScene {
         }
     }
 
+    /// The runs finished so far, summarised as the engine summarises a sweep (for the story).
+    pub fn evidence(&self) -> Option<SweepResult> {
+        let settings = self.settings.as_ref()?;
+        Some(summarise(&jobs::sweep_config(settings), &self.runs))
+    }
+
     /// The results as CSV (the figures command's `width_sweep.csv` format).
     pub fn csv(&self) -> Option<String> {
         let settings = self.settings.as_ref()?;
@@ -197,5 +207,26 @@ pub fn draw<T>(
     };
     if let Err(e) = f(&root, value, look) {
         web_sys::console::warn_1(&format!("chart not drawn: {e}").into());
+    }
+}
+
+impl Scene for SweepScene {
+    fn frame(&mut self, _budget_ms: f64, force: bool) {
+        self.tick();
+        let current = self.current.clone().unwrap_or_default();
+        self.render(force, &current);
+    }
+
+    fn matches(&self, _: &Settings) -> bool {
+        // A sweep keeps its results (of its own settings) until the next "Run sweep".
+        true
+    }
+
+    fn update(&mut self, _old: &Settings, new: &Settings) {
+        self.current = Some(new.clone());
+    }
+
+    fn cancel(&mut self) {
+        SweepScene::cancel(self);
     }
 }

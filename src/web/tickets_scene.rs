@@ -7,15 +7,18 @@
 use crate::charts::{self, palette};
 use crate::core::network::Network;
 use crate::core::task::Task;
-use crate::experiments::outcome::{Curve, RunPhase, SteppedRun};
+use crate::experiments::outcome::SteppedRun;
 use crate::experiments::tickets::{
-    table_2x2, NeuronTicketRun, SearchStage, TicketOutcome, WeightTicketSearch,
+    summarise_neuron_tickets, table_2x2, NeuronTicketResult, NeuronTicketRun, SearchStage,
+    TicketOutcome, TicketRun, WeightTicketSearch,
 };
 use crate::jobs::{self, JobResult};
 use crate::settings::Settings;
 use crate::tables;
 use crate::web::dom::{self, now_ms};
 use crate::web::network_diagram;
+use crate::web::router::Scene;
+use crate::web::run_text::{points, verdict};
 use crate::web::sweep_scene::draw;
 use crate::web::workers::{self, Pool};
 use std::fmt::Write;
@@ -24,6 +27,11 @@ use web_sys::HtmlCanvasElement;
 
 /// Loss values kept per curve for drawing (the record thins itself; numbers are unaffected).
 const CURVE_CAPACITY: usize = 512;
+
+/// The words of a ticket's verdicts.
+const WIN: &str = "wins";
+/// See [`WIN`].
+const LOSE: &str = "loses";
 
 /// The focus ticket being trained.
 enum Focus {
@@ -62,28 +70,6 @@ fn focus(settings: &Settings) -> Focus {
         config.embedded.train.history_capacity = CURVE_CAPACITY;
         Focus::Neuron(Box::new(NeuronTicketRun::new(&task, &config, seed)))
     }
-}
-
-/// A run's verdict in words: the engine's outcome, divergence named as such.
-fn verdict(run: &SteppedRun) -> String {
-    match (run.phase(), run.outcome()) {
-        (_, Some(o)) if o.diverged => format!(
-            "diverged ({})",
-            run.trainer()
-                .stopped()
-                .map(|r| r.to_string())
-                .unwrap_or_default()
-        ),
-        (_, Some(o)) if o.success => format!("loss {:.1e}, wins", o.final_loss),
-        (_, Some(o)) => format!("loss {:.1e}, loses", o.final_loss),
-        (RunPhase::Polishing, None) => format!("polishing, loss {:.1e}…", run.loss()),
-        _ => format!("training, loss {:.1e}…", run.loss()),
-    }
-}
-
-/// A curve as chart points.
-fn points(c: &Curve) -> Vec<(f64, f64)> {
-    c.points.iter().map(|&(s, l)| (s as f64, l)).collect()
 }
 
 impl TicketsScene {
@@ -185,6 +171,31 @@ impl TicketsScene {
         }
     }
 
+    /// The table's tickets summarised as the engine summarises them (neuron level), for the
+    /// story's claims; `None` for weight-level tickets.
+    pub fn evidence(&self) -> Option<NeuronTicketResult> {
+        if self.settings.granularity == "weight" {
+            return None;
+        }
+        let runs = self
+            .outcomes
+            .iter()
+            .map(|o| TicketRun {
+                seed: o.seed,
+                wins_alone: o.wins_alone,
+                loss_alone: o.loss_alone,
+                alone_diverged: o.diverged_alone,
+                embedded_success: vec![o.wins_embedded],
+                embedded_loss: vec![o.loss_embedded],
+                embedded_diverged: vec![o.diverged_embedded],
+            })
+            .collect();
+        Some(summarise_neuron_tickets(
+            &jobs::neuron_ticket_config(&self.settings),
+            runs,
+        ))
+    }
+
     /// The table as CSV.
     pub fn csv(&self) -> String {
         tables::ticket_outcomes(&self.outcomes)
@@ -220,7 +231,9 @@ impl TicketsScene {
         match &self.focus {
             Focus::Weight(w) if !matches!(w.stage, SearchStage::Testing { .. }) => {
                 let what = match &w.stage {
-                    SearchStage::Dense(r) => format!("training the dense network ({})", verdict(r)),
+                    SearchStage::Dense(r) => {
+                        format!("training the dense network ({})", verdict(r, WIN, LOSE))
+                    }
                     SearchStage::Rewinding(t) => {
                         format!("training to the rewinding point, step {}", t.step())
                     }
@@ -228,7 +241,7 @@ impl TicketsScene {
                         "pruning round {} of {}, retraining the survivors ({})",
                         round + 1,
                         s.rounds,
-                        verdict(run)
+                        verdict(run, WIN, LOSE)
                     ),
                     SearchStage::Testing { .. } => String::new(),
                 };
@@ -243,21 +256,23 @@ impl TicketsScene {
                 s.seed,
                 100.0 * w.density(),
                 s.rounds,
-                alone.map(verdict).unwrap_or_default(),
+                alone.map(|r| verdict(r, WIN, LOSE)).unwrap_or_default(),
                 s.alpha,
-                embedded.map(verdict).unwrap_or_default()
+                embedded.map(|r| verdict(r, WIN, LOSE)).unwrap_or_default()
             ),
-            Focus::Neuron(r) => format!(
+            Focus::Neuron(r) => {
+                format!(
                 "Ticket seed {} alone (width {}): {}. Embedded with {} more neuron(s) at alpha = \
                  {} (width {}): {}.",
                 s.seed,
                 r.alone.trainer().shape.width,
-                verdict(&r.alone),
+                verdict(&r.alone, WIN, LOSE),
                 s.extra,
                 s.alpha,
                 r.embedded.first().map_or(0, |e| e.trainer().shape.width),
-                r.embedded.first().map(verdict).unwrap_or_default()
-            ),
+                r.embedded.first().map(|r| verdict(r, WIN, LOSE)).unwrap_or_default()
+            )
+            }
         }
     }
 
@@ -359,5 +374,24 @@ impl TicketsScene {
             let _ = write!(status, " {} failed: {e}", self.errors.len());
         }
         dom::set_text("tickets-table-status", &status);
+    }
+}
+
+impl Scene for TicketsScene {
+    fn frame(&mut self, budget_ms: f64, force: bool) {
+        self.tick(budget_ms);
+        self.render(force);
+    }
+
+    fn matches(&self, s: &Settings) -> bool {
+        TicketsScene::matches(self, s)
+    }
+
+    fn update(&mut self, _old: &Settings, new: &Settings) {
+        self.settings.speed = new.speed;
+    }
+
+    fn cancel(&mut self) {
+        TicketsScene::cancel(self);
     }
 }

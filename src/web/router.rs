@@ -1,0 +1,171 @@
+//! The scene router: it owns the settings and every scene, shows the scene the settings name
+//! (a story page shows its own scene), rebuilds a scene when a setting it reads changes, runs a
+//! story page's action and keeps the story panel's claim in step with what its scene shows.
+
+use crate::settings::Settings;
+use crate::story::{self, Action};
+use crate::web::compare_scene::CompareScene;
+use crate::web::escape_scene::EscapeScene;
+use crate::web::playground::Playground;
+use crate::web::story_panel::{self, StoryPanel};
+use crate::web::sweep_scene::SweepScene;
+use crate::web::tickets_scene::TicketsScene;
+use crate::web::{dom, shown};
+
+/// A view of the page: advanced and drawn once per animation frame.
+pub trait Scene {
+    /// One frame: compute within `budget_ms`, then draw what changed (everything if `force`).
+    fn frame(&mut self, budget_ms: f64, force: bool);
+    /// True if the scene was built from the settings it reads in `s` (false: rebuild it).
+    fn matches(&self, s: &Settings) -> bool;
+    /// Takes settings that changed from `old` but need no rebuild.
+    fn update(&mut self, _old: &Settings, _new: &Settings) {}
+    /// Stops background work (worker jobs).
+    fn cancel(&mut self) {}
+}
+
+/// Every scene, built when first shown, and the settings they follow.
+pub struct Router {
+    /// The current settings (mirrored in the URL and the controls).
+    pub settings: Settings,
+    /// The playground (always built: it owns the first slice).
+    pub playground: Playground,
+    /// The width sweep (its results stay when settings change).
+    pub sweep: SweepScene,
+    /// The tickets scene.
+    pub tickets: Option<TicketsScene>,
+    /// The escape scene.
+    pub escape: Option<EscapeScene>,
+    /// The narrow-and-wide comparison of the story's first page.
+    pub compare: Option<CompareScene>,
+    /// The story page's action waiting for its scene (for example a neuron to add once stuck).
+    pending: Option<Action>,
+    force: bool,
+    panel: StoryPanel,
+}
+
+/// Rebuilds `slot` (cancelling the old scene) unless it was built for `new`; else updates it.
+fn follow<S: Scene>(slot: &mut Option<S>, old: &Settings, new: &Settings) {
+    if let Some(scene) = slot {
+        if scene.matches(new) {
+            scene.update(old, new);
+        } else {
+            scene.cancel();
+            *slot = None;
+        }
+    }
+}
+
+impl Router {
+    /// The router of `settings`, with the playground built.
+    pub fn new(settings: Settings) -> Router {
+        Router {
+            playground: Playground::new(&settings),
+            settings,
+            sweep: SweepScene::default(),
+            tickets: None,
+            escape: None,
+            compare: None,
+            pending: None,
+            force: true,
+            panel: StoryPanel::default(),
+        }
+    }
+
+    /// Replaces the settings: each scene is rebuilt if a setting it reads changed, updated
+    /// otherwise, and the shown scene follows.
+    pub fn apply(&mut self, new: Settings) {
+        let old = std::mem::replace(&mut self.settings, new.clone());
+        self.playground.update(&old, &new);
+        self.sweep.update(&old, &new);
+        follow(&mut self.tickets, &old, &new);
+        follow(&mut self.escape, &old, &new);
+        follow(&mut self.compare, &old, &new);
+        let view = |s: &Settings| {
+            (
+                shown(s).to_string(),
+                s.scene.clone(),
+                s.page,
+                s.embed.clone(),
+                s.granularity.clone(),
+            )
+        };
+        if view(&old) != view(&new) {
+            self.show();
+        }
+    }
+
+    /// Shows the scene of the settings and hides the others.
+    pub fn show(&mut self) {
+        story_panel::show_scene(&self.settings);
+        self.force = true;
+    }
+
+    /// Entering a scene or story page: show it and start the page's action.
+    pub fn arrive(&mut self) {
+        self.show();
+        self.pending = None;
+        if self.settings.scene != "story" {
+            return;
+        }
+        let page = story::page(self.settings.page);
+        let s = self.settings.clone();
+        match page.action {
+            Action::None => {}
+            Action::Train => {
+                let app = &mut self.playground.app;
+                if page.scene == "playground" && !app.running {
+                    app.toggle_running();
+                }
+            }
+            Action::RunExperiment => match page.scene {
+                "sweep" if self.sweep.state != "running" => self.sweep.start(&s),
+                "tickets" => {
+                    let t = self.tickets.get_or_insert_with(|| TicketsScene::new(&s));
+                    if t.state != "running" {
+                        t.start_table(&s);
+                    }
+                }
+                _ => {}
+            },
+            Action::AddNeuron | Action::SplitThenOfferZero => self.pending = Some(page.action),
+        }
+    }
+
+    /// Redraw everything on the next frame.
+    pub fn invalidate(&mut self) {
+        self.force = true;
+    }
+
+    /// One animation frame of the shown scene, then the story panel.
+    pub fn frame(&mut self, budget_ms: f64) {
+        let force = std::mem::take(&mut self.force);
+        let s = &self.settings;
+        match shown(s) {
+            "sweep" => self.sweep.frame(budget_ms, force),
+            "tickets" => self
+                .tickets
+                .get_or_insert_with(|| TicketsScene::new(s))
+                .frame(budget_ms, force),
+            "escape" => {
+                let e = self.escape.get_or_insert_with(|| EscapeScene::new(s));
+                if self.pending.is_some() && e.is_stuck() {
+                    self.pending = None;
+                    e.add_neuron(e.requested_kind());
+                }
+                e.frame(budget_ms, force);
+            }
+            "compare" => self
+                .compare
+                .get_or_insert_with(|| CompareScene::new(s))
+                .frame(budget_ms, force),
+            _ => self.playground.frame(budget_ms, force),
+        }
+        if self.settings.scene == "story" {
+            let mut panel = std::mem::take(&mut self.panel);
+            panel.render(self, force);
+            self.panel = panel;
+        }
+        dom::set_body_data("shown", shown(&self.settings));
+    }
+}
