@@ -17,13 +17,16 @@ import {
   waitBodyNumberAtLeast, withPage as openPage, waitBodyData, clickDownload,
 } from './harness.mjs';
 
-const SCENES = ['playground', 'sweep', 'tickets', 'escape'];
+const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'compare'];
+// The scenes with a button in the navigation bar (compare is the story's first page).
+const NAV_SCENES = ['playground', 'sweep', 'tickets', 'escape'];
 // The canvases that carry each scene.
 const SCENE_CANVASES = {
   playground: ['slice-canvas', 'loss-canvas', 'fit-canvas'],
   sweep: ['sweep-canvas', 'hist-canvas'],
   tickets: ['tickets-diagram', 'tickets-loss'],
   escape: ['escape-slice', 'escape-spectrum', 'escape-loss'],
+  compare: ['compare-fit-narrow', 'compare-fit-wide', 'compare-loss'],
 };
 // Small, quick settings for each scene (the sweep finishes in ~10 s with these).
 const SCENE_HASH = {
@@ -31,6 +34,7 @@ const SCENE_HASH = {
   sweep: 'scene=sweep&runs=4&widths=3,4,8',
   tickets: 'scene=tickets&alpha=16&seed=2&runs=6',
   escape: 'scene=escape&case=1',
+  compare: 'scene=compare',
   story: 'scene=story&page=1',
 };
 
@@ -103,7 +107,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
           scene,
           { timeout: 5000, polling: 100 },
         );
-        const expected = scene === 'story' ? 'playground' : scene; // story page 1 shows the playground
+        const expected = scene === 'story' ? 'compare' : scene; // story page 1 compares a narrow and a wide student
         await waitBodyData(page, 'scene', expected, 5000);
         assert.equal(
           await page.getAttribute(`button[data-goto="${scene}"]`, 'aria-current'),
@@ -415,7 +419,8 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       const all = await page.$$eval('button[data-png]', (bs) => bs.map((b) => b.dataset.png));
       const saved = new Set();
       for (const scene of SCENES) {
-        await page.locator(`button[data-goto="${scene}"]`).click();
+        if (NAV_SCENES.includes(scene)) await page.locator(`button[data-goto="${scene}"]`).click();
+        else await page.evaluate((s) => { location.hash = `scene=${s}`; }, scene);
         await waitBodyData(page, 'scene', scene, 5000);
         await page.waitForTimeout(scene === 'playground' ? 300 : 1000);
         if (scene === 'playground') await screenshot(t, page, 'scene-playground.png');

@@ -55,6 +55,76 @@ async function focusAgreesWithTable(t, page, seed) {
   return { row, status };
 }
 
+/** `x` as the story writes it: one decimal, `1e-5` rather than `1.0e-5`. */
+const storySci = (x) => sci1(x).replace('.0e', 'e');
+
+/** The story panel's quoted numbers. */
+async function claimNumbers(page) {
+  const raw = (await page.getAttribute('#story', 'data-numbers')) ?? '';
+  return Object.fromEntries(raw.split(';').filter(Boolean).map((kv) => kv.split('=')));
+}
+
+/** The sweep table's row for `width`: its cells' texts. */
+async function sweepRow(page, width) {
+  return page.evaluate((w) => [...document.querySelectorAll('#sweep-rows tr')]
+    .map((tr) => [...tr.children].map((td) => td.textContent.trim()))
+    .find((cells) => cells[0] === String(w)), width);
+}
+
+/** The tickets scene's 2x2 cells as numbers. */
+async function ticketCells(page) {
+  return page.evaluate(() => Object.fromEntries(['t-ww', 't-wl', 't-lw', 't-ll']
+    .map((id) => [id.slice(2), Number(document.getElementById(id).textContent)])));
+}
+
+/** Checks the numbers page `n`'s claim quotes against what its scene shows. */
+async function checkClaim(t, page, n) {
+  const q = await claimNumbers(page);
+  const text = await page.locator('#story-text').textContent();
+  const d = await dataset(page);
+  t.diagnostic(`page ${n}: ${JSON.stringify(q)}`);
+  for (const [k, v] of Object.entries(q)) assert.ok(text.includes(v), `page ${n}: ${k}=${v} not in the text`);
+  const signed = (x) => (Number(x) < 0 ? '-' : '+') + storySci(Math.abs(Number(x)));
+  switch (n) {
+    case 1:
+      assert.equal(q.narrow_loss, storySci(d.compareNarrowLoss), 'narrow loss: text vs plot');
+      assert.equal(q.wide_loss, storySci(d.compareWideLoss), 'wide loss: text vs plot');
+      assert.equal(d.compareNarrow, 'failed');
+      assert.equal(d.compareWide, 'success');
+      break;
+    case 2: {
+      const row = await sweepRow(page, q.width);
+      assert.ok(row, `no table row for width ${q.width}`);
+      assert.equal(row[1], `${q.successes}/${q.runs}`, `width ${q.width}: text vs table`);
+      assert.equal(row[2], q.rate, `width ${q.width} rate: text vs table`);
+      assert.equal(row[6], q.lottery, `width ${q.width} lottery: text vs table`);
+      break;
+    }
+    case 3: case 4: {
+      const c = await ticketCells(page);
+      assert.equal(Number(q.tickets), c.ww + c.wl + c.lw + c.ll, 'tickets: text vs table');
+      assert.equal(Number(q.winning), c.ww + c.wl, 'winning tickets: text vs table');
+      if (q.rescued !== undefined) assert.equal(Number(q.rescued), c.lw, 'rescued losing tickets: text vs table');
+      if (q.losing !== undefined) assert.equal(Number(q.losing), c.lw + c.ll, 'losing tickets: text vs table');
+      if (q.failed !== undefined) assert.equal(Number(q.failed), c.wl, 'failed winning tickets: text vs table');
+      break;
+    }
+    case 5:
+      assert.equal(q.loss, storySci(d.escapeStuckLoss), 'stuck loss: text vs plot');
+      assert.equal(q.min_eigenvalue, signed(d.escapeMinEigBefore), 'smallest eigenvalue: text vs chart');
+      break;
+    case 6:
+      assert.equal(q.negative, d.escapeNegativeAfter, 'negative eigenvalues: text vs chart');
+      assert.equal(q.loss_after, storySci(d.escapeLoss), 'loss after: text vs curve');
+      break;
+    case 7:
+      assert.equal(q.zero_negative, d.escapeNegativeAfter, 'negative eigenvalues: text vs chart');
+      assert.equal(q.zero_loss_after, storySci(d.escapeLoss), 'loss after: text vs curve');
+      break;
+    default:
+  }
+}
+
 describe('one truth: live views, tables and pictures agree', { timeout: 20 * 60_000 }, () => {
   test('tickets (neuron level, defaults): the live pair is the CSV row of its seed', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, { hash: '#scene=tickets&speed=200' }, async (page) => {
@@ -142,6 +212,55 @@ describe('one truth: live views, tables and pictures agree', { timeout: 20 * 60_
       assert.doesNotMatch(status, /loses/);
       assert.match(table, /diverged/);
       assert.equal(await bodyNumber(page, 'ticketsDone'), 2);
+    });
+  });
+
+  test('story: every page\'s sentences quote what its scene shows; Next stops on the last page', { timeout: 480_000 }, async (t) => {
+    await withPage(t, { hash: '#scene=story&page=1' }, async (page) => {
+      const holds = () => page.waitForFunction(() => document.getElementById('story').dataset.holds === '1', null, { timeout: 150_000, polling: 250 });
+      for (let n = 1; n <= 7; n++) {
+        await page.waitForFunction((n) => document.getElementById('story-title').textContent.startsWith(`${n}.`), n, { timeout: 5000 });
+        if (n === 7) {
+          await page.waitForFunction(() => !document.getElementById('escape-other').disabled, null, { timeout: 120_000, polling: 250 });
+          assert.match(await page.locator('#story-text').textContent(), /did not escape/);
+          await page.screenshot({ path: join(ARTIFACTS, 'story-7-split.png') });
+          await page.locator('#escape-other').click();
+        }
+        await holds();
+        await page.waitForTimeout(400);
+        await checkClaim(t, page, n);
+        await page.screenshot({ path: join(ARTIFACTS, `story-${n}.png`) });
+        if (n === 2) {
+          // A presenter clicker sends PageDown, with the focus still on a button.
+          await page.locator('#story-prev').focus();
+          await page.keyboard.press('PageDown');
+        } else if (n < 7) {
+          await page.locator('#story-next').click();
+        }
+      }
+      assert.ok(await page.locator('#story-next').isDisabled(), 'Next enabled on the last page');
+      assert.ok(!(await page.locator('#story-prev').isDisabled()), 'Back disabled on the last page');
+    });
+  });
+
+  test('story links: the same run loaded or set on an open page; keys in the link win, in any encoding', { timeout: TEST_TIMEOUT }, async (t) => {
+    const loaded = {};
+    for (const n of [1, 3]) {
+      await withPage(t, { hash: `#scene=story&page=${n}` }, async (page) => {
+        loaded[n] = await page.evaluate(() => location.hash);
+      });
+    }
+    await withPage(t, { hash: '#scene=playground&width=7&plane=hessian' }, async (page) => {
+      for (const n of [1, 3]) {
+        await page.evaluate((n) => { location.hash = `scene=story&page=${n}`; }, n);
+        await page.waitForFunction((n) => document.getElementById('story-title').textContent.startsWith(`${n}.`), n, { timeout: 5000 });
+        await page.waitForTimeout(200);
+        assert.equal(await page.evaluate(() => location.hash), loaded[n], `page ${n} set on an open page`);
+      }
+      await page.evaluate(() => { location.hash = 'scene=story&page=3&%72uns=3'; });
+      await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get('runs') === '3', null, { timeout: 5000 });
+      const p = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+      assert.equal(p.get('alpha'), new URLSearchParams(loaded[3].slice(1)).get('alpha'), 'the preset still applies to the other keys');
     });
   });
 });
