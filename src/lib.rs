@@ -29,7 +29,7 @@
 //!   - [`experiments::subspace`]: training in random subspaces (intrinsic dimension);
 //!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
-//! - [`charts`]: plotters charts of the experiments, on SVG (figures) or canvas (page).
+//! - [`charts`]: every chart (experiments, spectrum, loss, fit, slice) on any plotters backend, SVG (figures, tests) or canvas (page), and the one palette ([`charts::palette`]).
 //! - [`tables`]: CSV tables of the experiments (figures command and page exports).
 //! - [`jobs`]: the text protocol of the browser's workers (experiments, slice rows), and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.

@@ -9,14 +9,15 @@ use crate::core::optim::{OptimizerConfig, OptimizerKind};
 use crate::core::plane::PlaneKind;
 use crate::core::task::TaskConfig;
 use crate::core::train::TrainConfig;
+use crate::experiments::escape::EmbeddingKind;
 
 /// All settings of a playground run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// Which view is shown: playground, sweep, tickets, escape or story.
-    pub scene: String,
-    /// "1" shows only the scene and its essential controls (for slides).
-    pub embed: String,
+    /// Which view is shown.
+    pub scene: SceneKind,
+    /// True shows only the scene and its essential controls (for slides).
+    pub embed: bool,
     /// Student width `n`.
     pub width: i64,
     /// Teacher width `k`.
@@ -26,9 +27,9 @@ pub struct Settings {
     /// Number of training inputs `N`.
     pub samples: i64,
     /// Activation of teacher and student.
-    pub activation: String,
-    /// Optimiser name.
-    pub optimizer: String,
+    pub activation: Activation,
+    /// Optimiser.
+    pub optimizer: OptimizerKind,
     /// Learning rate.
     pub learning_rate: f64,
     /// Seed of the student's initialisation.
@@ -40,13 +41,13 @@ pub struct Settings {
     /// Step limit of the run.
     pub max_steps: i64,
     /// Slice plane kind.
-    pub plane: String,
+    pub plane: PlaneKind,
     /// Grid points per side of the slice.
     pub resolution: i64,
     /// Half-width of the slice in plane units.
     pub extent: f64,
-    /// Whether random slice directions also move the biases ("yes") or keep them ("no").
-    pub biases: String,
+    /// Whether random slice directions also move the biases.
+    pub biases: bool,
     /// Success threshold on the loss.
     pub threshold: f64,
     /// Widths of a width sweep.
@@ -55,8 +56,8 @@ pub struct Settings {
     pub runs: i64,
     /// Optimiser steps of each experiment run (sweeps, tickets).
     pub experiment_steps: i64,
-    /// Ticket granularity: "neuron" or "weight".
-    pub granularity: String,
+    /// Ticket granularity.
+    pub granularity: Granularity,
     /// Scale of the rest of the network around a ticket.
     pub alpha: f64,
     /// Neurons added around a neuron-level ticket.
@@ -67,8 +68,8 @@ pub struct Settings {
     pub rounds: i64,
     /// Rewinding point (steps of dense training) of weight-level tickets.
     pub rewind: i64,
-    /// How the escape scene widens its stuck student: "split" or "zero".
-    pub embedding: String,
+    /// How the escape scene widens its stuck student.
+    pub embedding: EmbeddingKind,
     /// Split coefficient.
     pub mu: f64,
     /// Seed of the stuck student in the escape scene.
@@ -94,8 +95,8 @@ pub enum Kind {
         /// Largest allowed value.
         max: f64,
     },
-    /// One of a list of names.
-    Choice(&'static [&'static str]),
+    /// One of a list of names (the enum's own, see [`Named`]).
+    Choice(fn() -> Vec<&'static str>),
     /// A comma-separated list of distinct integers in `[min, max]`, at most `max_len` long.
     IntList {
         /// Smallest allowed value.
@@ -215,20 +216,155 @@ macro_rules! list_prop {
 }
 
 macro_rules! choice_prop {
-    ($key:literal, $label:literal, $field:ident, $options:expr, $effect:ident) => {
+    ($key:literal, $label:literal, $field:ident, $ty:ty, $effect:ident) => {
         Property {
             key: $key,
             label: $label,
             effect: Effect::$effect,
-            kind: Kind::Choice($options),
-            get: |s| Value::Choice(s.$field.clone()),
+            kind: Kind::Choice(names::<$ty>),
+            get: |s| Value::Choice(s.$field.name().to_string()),
             set: |s, v| {
                 if let Value::Choice(x) = v {
-                    s.$field = x
+                    if let Some(e) = from_name::<$ty>(&x) {
+                        s.$field = e
+                    }
                 }
             },
         }
     };
+}
+
+/// A yes/no setting written with two names (`embed=0/1`, `bias=no/yes`).
+macro_rules! bool_prop {
+    ($key:literal, $label:literal, $field:ident, $no:literal, $yes:literal, $effect:ident) => {
+        Property {
+            key: $key,
+            label: $label,
+            effect: Effect::$effect,
+            kind: Kind::Choice(|| vec![$no, $yes]),
+            get: |s| Value::Choice(if s.$field { $yes } else { $no }.to_string()),
+            set: |s, v| {
+                if let Value::Choice(x) = v {
+                    s.$field = x == $yes
+                }
+            },
+        }
+    };
+}
+
+/// A setting whose values are named: an enum with every value listed, each with its URL name.
+/// The settings table takes a choice's names from here, so the URL format follows the enum.
+pub trait Named: Copy + PartialEq + 'static {
+    /// Every value, in the order of the control's options.
+    fn all() -> &'static [Self];
+    /// The value's name in URLs and menus.
+    fn name(self) -> &'static str;
+}
+
+/// Every name of `T`, in order.
+pub fn names<T: Named>() -> Vec<&'static str> {
+    T::all().iter().map(|v| v.name()).collect()
+}
+
+/// The value of `T` called `name`.
+pub fn from_name<T: Named>(name: &str) -> Option<T> {
+    T::all().iter().copied().find(|v| v.name() == name)
+}
+
+/// Implements [`Named`] for an enum from `Variant => "name"` pairs.
+macro_rules! named {
+    ($ty:ty { $($variant:expr => $name:literal),+ $(,)? }) => {
+        impl Named for $ty {
+            fn all() -> &'static [Self] {
+                &[$($variant),+]
+            }
+            fn name(self) -> &'static str {
+                $(if self == $variant {
+                    return $name;
+                })+
+                unreachable!()
+            }
+        }
+    };
+}
+
+/// The views of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SceneKind {
+    /// One student trained live.
+    Playground,
+    /// Success against width.
+    Sweep,
+    /// Lottery tickets alone and embedded.
+    Tickets,
+    /// Escape from a bad minimum by adding a neuron.
+    Escape,
+    /// The guided story (each page shows one of the others).
+    Story,
+    /// A narrow and a wide student side by side.
+    Compare,
+}
+
+named!(SceneKind {
+    SceneKind::Playground => "playground",
+    SceneKind::Sweep => "sweep",
+    SceneKind::Tickets => "tickets",
+    SceneKind::Escape => "escape",
+    SceneKind::Story => "story",
+    SceneKind::Compare => "compare",
+});
+
+impl SceneKind {
+    /// The value's URL name.
+    pub fn as_str(self) -> &'static str {
+        self.name()
+    }
+}
+
+/// Lottery tickets made of whole neurons or of single weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Granularity {
+    /// A width-k init inside a wider network.
+    Neuron,
+    /// Iterative magnitude pruning with rewinding.
+    Weight,
+}
+
+named!(Granularity {
+    Granularity::Neuron => "neuron",
+    Granularity::Weight => "weight",
+});
+
+named!(EmbeddingKind {
+    EmbeddingKind::Split => "split",
+    EmbeddingKind::ZeroOutput => "zero",
+});
+
+impl Named for Activation {
+    fn all() -> &'static [Self] {
+        &Activation::ALL
+    }
+    fn name(self) -> &'static str {
+        Activation::name(self)
+    }
+}
+
+impl Named for OptimizerKind {
+    fn all() -> &'static [Self] {
+        &OptimizerKind::ALL
+    }
+    fn name(self) -> &'static str {
+        OptimizerKind::name(self)
+    }
+}
+
+impl Named for PlaneKind {
+    fn all() -> &'static [Self] {
+        &PlaneKind::ALL
+    }
+    fn name(self) -> &'static str {
+        PlaneKind::name(self)
+    }
 }
 
 /// Largest seed accepted (seeds are 32-bit so they survive any URL round trip).
@@ -236,58 +372,28 @@ pub const MAX_SEED: i64 = u32::MAX as i64;
 
 /// The table of every setting, in the order of the URL and the control panel.
 pub const PROPERTIES: &[Property] = &[
-    choice_prop!(
-        "scene",
-        "View",
-        scene,
-        &[
-            "playground",
-            "sweep",
-            "tickets",
-            "escape",
-            "story",
-            "compare"
-        ],
-        Scene
-    ),
-    choice_prop!("embed", "Embedded (slides)", embed, &["0", "1"], Scene),
+    choice_prop!("scene", "View", scene, SceneKind, Scene),
+    bool_prop!("embed", "Embedded (slides)", embed, "0", "1", Scene),
     int_prop!("width", "Student width n", width, 1, 64, Restart),
     int_prop!("teacher", "Teacher width k", teacher_width, 1, 16, Restart),
     int_prop!("dim", "Input dimension d", input_dim, 1, 8, Restart),
     int_prop!("samples", "Training inputs N", samples, 32, 2048, Restart),
-    choice_prop!(
-        "act",
-        "Activation",
-        activation,
-        &["tanh", "relu", "softplus", "erf"],
-        Restart
-    ),
-    choice_prop!(
-        "opt",
-        "Optimiser",
-        optimizer,
-        &["adam", "gd", "momentum"],
-        Restart
-    ),
+    choice_prop!("act", "Activation", activation, Activation, Restart),
+    choice_prop!("opt", "Optimiser", optimizer, OptimizerKind, Restart),
     float_prop!("lr", "Learning rate", learning_rate, 1e-5, 2.0, Restart),
     int_prop!("seed", "Student seed", seed, 0, MAX_SEED, Restart),
     int_prop!("tseed", "Teacher seed", teacher_seed, 0, MAX_SEED, Restart),
     int_prop!("speed", "Steps per frame", speed, 1, 500, Display),
     int_prop!("steps", "Step limit", max_steps, 100, 200_000, StepLimit),
-    choice_prop!(
-        "plane",
-        "Slice plane",
-        plane,
-        &["random", "pca", "hessian"],
-        Slice
-    ),
+    choice_prop!("plane", "Slice plane", plane, PlaneKind, Slice),
     int_prop!("res", "Grid resolution", resolution, 11, 201, Slice),
     float_prop!("extent", "Slice extent", extent, 0.01, 5.0, Slice),
-    choice_prop!(
+    bool_prop!(
         "bias",
         "Random plane moves biases",
         biases,
-        &["no", "yes"],
+        "no",
+        "yes",
         Slice
     ),
     float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0, Restart),
@@ -305,7 +411,7 @@ pub const PROPERTIES: &[Property] = &[
         "gran",
         "Ticket granularity",
         granularity,
-        &["neuron", "weight"],
+        Granularity,
         Experiment
     ),
     float_prop!(
@@ -331,7 +437,7 @@ pub const PROPERTIES: &[Property] = &[
         "emb",
         "Add a neuron by",
         embedding,
-        &["split", "zero"],
+        EmbeddingKind,
         Experiment
     ),
     float_prop!("mu", "Split coefficient mu", mu, -1.0, 2.0, Experiment),
@@ -349,30 +455,30 @@ impl Default for Settings {
             teacher_width: 4,
             input_dim: 2,
             samples: 256,
-            activation: "tanh".into(),
-            optimizer: "adam".into(),
+            activation: Activation::Tanh,
+            optimizer: OptimizerKind::Adam,
             learning_rate: 0.01,
             seed: 3,
             teacher_seed: 11,
             speed: 20,
             max_steps: 10_000,
-            plane: "random".into(),
+            plane: PlaneKind::Random,
             resolution: 51,
             extent: 1.0,
-            biases: "no".into(),
+            biases: false,
             threshold: 1e-5,
-            scene: "playground".into(),
-            embed: "0".into(),
+            scene: SceneKind::Playground,
+            embed: false,
             widths: vec![3, 4, 5, 6, 8],
             runs: 12,
             experiment_steps: 6000,
-            granularity: "neuron".into(),
+            granularity: Granularity::Neuron,
             alpha: 1.0,
             extra: 1,
             prune: 0.1,
             rounds: 2,
             rewind: 0,
-            embedding: "split".into(),
+            embedding: EmbeddingKind::Split,
             mu: 0.5,
             case: 1,
             page: 1,
@@ -518,7 +624,8 @@ impl Property {
                     Ok(v)
                 }
             }
-            Kind::Choice(options) => {
+            Kind::Choice(names) => {
+                let options = names();
                 let lower = raw.to_ascii_lowercase();
                 if options.contains(&lower.as_str()) {
                     Ok(Value::Choice(lower))
@@ -642,16 +749,15 @@ impl Settings {
             teacher_width: self.teacher_width as usize,
             input_dim: self.input_dim as usize,
             samples: self.samples as usize,
-            activation: Activation::from_name(&self.activation).unwrap_or(Activation::Tanh),
+            activation: self.activation,
             seed: self.teacher_seed as u64,
         }
     }
 
     /// The training settings these settings describe.
     pub fn train_config(&self) -> TrainConfig {
-        let kind = OptimizerKind::from_name(&self.optimizer).unwrap_or(OptimizerKind::Adam);
         TrainConfig {
-            optimizer: OptimizerConfig::adam(self.learning_rate).with_kind(kind),
+            optimizer: OptimizerConfig::adam(self.learning_rate).with_kind(self.optimizer),
             max_steps: self.max_steps as u64,
             ..TrainConfig::default()
         }
@@ -659,12 +765,12 @@ impl Settings {
 
     /// True if random slice directions include the biases.
     pub fn random_plane_moves_biases(&self) -> bool {
-        self.biases == "yes"
+        self.biases
     }
 
     /// The slice plane kind.
     pub fn plane_kind(&self) -> PlaneKind {
-        PlaneKind::from_name(&self.plane).unwrap_or(PlaneKind::Random)
+        self.plane
     }
 }
 
@@ -689,7 +795,7 @@ mod tests {
         let s = Settings {
             width: 17,
             learning_rate: 0.0031,
-            activation: "erf".into(),
+            activation: Activation::Erf,
             seed: 123_456,
             ..Settings::default()
         };
@@ -704,11 +810,11 @@ mod tests {
             Settings::from_hash("#width=-5&lr=abc&act=sigmoid&res=100000&scene=x&unknown=1");
         assert_eq!(s.width, 1);
         assert_eq!(s.learning_rate, 0.01);
-        assert_eq!(s.activation, "tanh");
+        assert_eq!(s.activation, Activation::Tanh);
         assert_eq!(s.resolution, 201);
         let keys: Vec<&str> = notices.iter().map(|n| n.key.as_str()).collect();
         assert_eq!(keys, vec!["width", "lr", "act", "res", "scene"]);
-        assert_eq!(s.scene, "playground");
+        assert_eq!(s.scene, SceneKind::Playground);
         assert!(notices[0].message.contains("outside 1–64"));
         assert!(notices[1].message.contains("not a number"));
         let (s, notices) = Settings::from_hash("width=1e9&lr=NaN&extent=inf&seed=3.7");
@@ -737,7 +843,7 @@ mod tests {
     fn percent_escapes_are_decoded() {
         let (s, n) = Settings::from_hash("#act=%65rf&lr=1e%2D3");
         assert!(n.is_empty(), "{n:?}");
-        assert_eq!(s.activation, "erf");
+        assert_eq!(s.activation, Activation::Erf);
         assert_eq!(s.learning_rate, 1e-3);
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }

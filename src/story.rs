@@ -14,7 +14,7 @@ use crate::experiments::escape::{Embedding, EscapeCase};
 use crate::experiments::outcome::Outcome;
 use crate::experiments::sweep::{SweepResult, WidthSummary};
 use crate::experiments::tickets::{NeuronTicketResult, Rate};
-use crate::settings::{Notice, Settings};
+use crate::settings::{Named, Notice, SceneKind, Settings};
 
 /// What a page does on arrival, besides showing its scene.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +43,13 @@ pub const MEASURED_LEGEND: &str = "measured, with 95% interval";
 pub const LOTTERY_SUBSETS_LEGEND: &str = "lottery, every k-subset a ticket";
 
 /// The scenes a story page may show.
-pub const STORY_SCENES: [&str; 5] = ["playground", "compare", "sweep", "tickets", "escape"];
+pub const STORY_SCENES: [SceneKind; 5] = [
+    SceneKind::Playground,
+    SceneKind::Compare,
+    SceneKind::Sweep,
+    SceneKind::Tickets,
+    SceneKind::Escape,
+];
 
 /// Which claim a page makes, and so which evidence it reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +79,7 @@ pub struct Page {
     /// Heading.
     pub title: &'static str,
     /// The scene shown (one of [`STORY_SCENES`]).
-    pub scene: &'static str,
+    pub scene: SceneKind,
     /// Settings applied on arrival over the defaults (URL-hash form; keys in the link win).
     pub preset: &'static str,
     /// What starts by itself.
@@ -90,49 +96,49 @@ pub struct Page {
 pub static PAGES: [Page; 7] = [
     Page {
         title: "1. Why do wider networks train better?",
-        scene: "compare",
+        scene: SceneKind::Compare,
         preset: "width=16&seed=3&case=1",
         action: Action::Train,
         claim: ClaimKind::Compare,
     },
     Page {
         title: "2. Wider students succeed more often, but not like a lottery",
-        scene: "sweep",
+        scene: SceneKind::Sweep,
         preset: "widths=4,6&runs=30",
         action: Action::RunExperiment,
         claim: ClaimKind::Sweep,
     },
     Page {
         title: "3. Losing tickets can still win",
-        scene: "tickets",
+        scene: SceneKind::Tickets,
         preset: "gran=neuron&alpha=0.1&extra=1&runs=36&seed=3",
         action: Action::RunExperiment,
         claim: ClaimKind::LosingTicketsRescued,
     },
     Page {
         title: "4. Winning tickets can still lose",
-        scene: "tickets",
+        scene: SceneKind::Tickets,
         preset: "gran=neuron&alpha=16&extra=1&runs=12&seed=2",
         action: Action::RunExperiment,
         claim: ClaimKind::WinningTicketsFail,
     },
     Page {
         title: "5. A narrow student stuck in a bad minimum",
-        scene: "escape",
+        scene: SceneKind::Escape,
         preset: "case=1&emb=split&mu=0.5",
         action: Action::None,
         claim: ClaimKind::Stuck,
     },
     Page {
         title: "6. One more neuron opens a way down",
-        scene: "escape",
+        scene: SceneKind::Escape,
         preset: "case=1&emb=split&mu=0.5",
         action: Action::AddNeuron,
         claim: ClaimKind::SplitEscapes,
     },
     Page {
         title: "7. When a split is not enough",
-        scene: "escape",
+        scene: SceneKind::Escape,
         preset: "case=4&emb=split&mu=0.5",
         action: Action::SplitThenOfferZero,
         claim: ClaimKind::ZeroRescues,
@@ -163,7 +169,7 @@ pub fn page_hash(n: i64) -> String {
 pub fn resolve_hash(hash: &str) -> (Settings, Vec<Notice>) {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let (first, notices) = Settings::from_hash(hash);
-    if first.scene != "story" {
+    if first.scene != SceneKind::Story {
         return (first, notices);
     }
     // `from_hash` applies pairs in order, later ones winning, and decodes every key: the
@@ -324,7 +330,7 @@ impl Page {
             (ClaimKind::SplitEscapes, Evidence::Escape(e)) => split_claim(e),
             (ClaimKind::ZeroRescues, Evidence::Escape(e)) => rescue_claim(e),
             _ => Claim {
-                text: format!("Waiting for the {} scene's results.", self.scene),
+                text: format!("Waiting for the {} scene's results.", self.scene.name()),
                 holds: false,
                 numbers: Vec::new(),
             },
@@ -687,6 +693,18 @@ fn ticket_rates(r: &NeuronTicketResult) -> (Rate, Rate) {
         })
 }
 
+/// The first sentence of both ticket pages: how many tickets won alone.
+fn tickets_alone(q: &mut Quote, r: &NeuronTicketResult, winning: usize) -> String {
+    let thr = q.q("threshold", sci(r.config.alone.threshold));
+    format!(
+        "Each ticket is a starting point of {} neurons; trained alone, {} of {} won ({})",
+        q.q("k", r.config.task.teacher_width.to_string()),
+        q.q("winning", winning.to_string()),
+        q.q("tickets", r.tickets.len().to_string()),
+        success_means(&thr)
+    )
+}
+
 /// Page 3 holds when the 95% lower bound of P(success | losing ticket inside) exceeds this: a
 /// literal lottery predicts 0 (the margin of `tests/experiments.rs`).
 pub const LOSING_RESCUE_LOWER_BOUND: f64 = 0.1;
@@ -702,14 +720,7 @@ pub fn losing_tickets_claim(r: &NeuronTicketResult) -> Claim {
     }
     let k = r.config.task.teacher_width;
     let (winning, losing) = ticket_rates(r);
-    let thr = q.q("threshold", sci(r.config.alone.threshold));
-    let alone = format!(
-        "Each ticket is a starting point of {} neurons; trained alone, {} of {} won ({})",
-        q.q("k", k.to_string()),
-        q.q("winning", winning.runs.to_string()),
-        q.q("tickets", r.tickets.len().to_string()),
-        success_means(&thr)
-    );
+    let alone = tickets_alone(&mut q, r, winning.runs);
     if losing.runs == 0 {
         let text = format!("{alone}. No ticket lost alone, so there is no losing ticket to test.");
         return q.claim(text, false);
@@ -755,14 +766,7 @@ pub fn winning_tickets_claim(r: &NeuronTicketResult) -> Claim {
     }
     let k = r.config.task.teacher_width;
     let (winning, losing) = ticket_rates(r);
-    let thr = q.q("threshold", sci(r.config.alone.threshold));
-    let alone = format!(
-        "Each ticket is a starting point of {} neurons; trained alone, {} of {} won ({})",
-        q.q("k", k.to_string()),
-        q.q("winning", winning.runs.to_string()),
-        q.q("tickets", r.tickets.len().to_string()),
-        success_means(&thr)
-    );
+    let alone = tickets_alone(&mut q, r, winning.runs);
     if winning.runs == 0 {
         let text = format!("{alone}. No ticket won alone, so there is no winning ticket to test.");
         return q.claim(text, false);

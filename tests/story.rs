@@ -16,7 +16,7 @@ use escape_dims::experiments::tickets::{
     run_neuron_tickets, summarise_neuron_tickets, NeuronTicketResult,
 };
 use escape_dims::jobs;
-use escape_dims::settings::{property, Kind, Settings};
+use escape_dims::settings::{property, Kind, Named, SceneKind, Settings};
 use escape_dims::story::{
     compare_claim, is_last, losing_tickets_claim, page, page_hash, rescue_claim, resolve_hash,
     split_claim, stuck_claim, sweep_claim, winning_tickets_claim, Claim, ClaimKind,
@@ -80,7 +80,7 @@ fn every_preset_parses_without_notices_and_names_a_story_scene() {
     for (i, p) in PAGES.iter().enumerate() {
         assert!(
             STORY_SCENES.contains(&p.scene),
-            "page {}: {}",
+            "page {}: {:?}",
             i + 1,
             p.scene
         );
@@ -135,7 +135,10 @@ fn settings_accept_every_page_and_scene_of_the_story() {
         panic!("scene is not a choice")
     };
     for s in STORY_SCENES {
-        assert!(scenes.contains(&s), "settings.rs: scene {s:?} is missing");
+        assert!(
+            scenes().contains(&s.name()),
+            "settings.rs: scene {s:?} is missing"
+        );
     }
     // Out-of-range pages are clamped with a notice, as `page` clamps.
     let (s, notices) = resolve_hash("scene=story&page=99");
@@ -163,7 +166,7 @@ fn every_page_resolves_to_its_preset_however_the_url_arrives() {
         assert_eq!(a, b, "page {n}: with and without #");
         assert_eq!(a, c, "page {n}: its own full URL");
         let expected = Settings {
-            scene: "story".into(),
+            scene: SceneKind::Story,
             page: n,
             ..page_settings(n)
         };

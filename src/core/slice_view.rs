@@ -89,3 +89,40 @@ impl FinishedSlice {
         Some(s.at(index(p.1), index(p.0)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::network::{Network, Shape};
+    use crate::core::objective::Objective;
+    use crate::core::plane::Plane;
+    use crate::core::rng::{SeededRng, Stream};
+    use crate::core::task::{Task, TaskConfig};
+
+    #[test]
+    fn the_loss_under_a_point_is_the_grid_value_drawn_there() {
+        let task = Task::generate(TaskConfig::default());
+        let shape = Shape::new(2, 3);
+        let net = Network::student_init(
+            shape,
+            task.config.activation,
+            &mut SeededRng::new(1, Stream::Student),
+        );
+        let plane = Plane::random(shape, &net.params, 5, false);
+        let mut slice = Slice::new(plane, 11, 1.0);
+        slice.compute_all(&Objective::new(&task, 3));
+        let f = FinishedSlice::new(slice, std::slice::from_ref(&net.params), 0, None);
+        // The centre is a grid point: its value is the loss at the centre.
+        let centre = f.loss_under((0.0, 0.0)).expect("inside");
+        assert_eq!(centre, Objective::new(&task, 3).loss(&net.params));
+        // A point between grid points reads its nearest grid point (row = b, column = a).
+        assert_eq!(f.loss_under((0.79, -0.41)), Some(f.slice.at(3, 9)));
+        assert_eq!(f.loss_under((1.2, 0.0)), None);
+        assert!(f.contains((1.0, -1.0)) && !f.contains((0.0, -1.01)));
+        let (lo, hi) = f.colour_range;
+        let mut g = f.clone();
+        g.include_in_colour_range(lo * 1e-3);
+        g.include_in_colour_range(f64::NAN);
+        assert_eq!(g.colour_range, (lo * 1e-3, hi));
+    }
+}

@@ -56,6 +56,8 @@ pub struct SweepRun {
     pub final_loss: f64,
     /// Whether it reached the threshold.
     pub success: bool,
+    /// Whether training diverged (never a success; named as such on the page).
+    pub diverged: bool,
 }
 
 /// Everything measured at one width.
@@ -120,6 +122,7 @@ pub fn run_job(task: &Arc<Task>, config: &SweepConfig, width: usize, seed: u64) 
         trained_loss: outcome.trained_loss,
         final_loss: outcome.final_loss,
         success: outcome.success,
+        diverged: outcome.diverged,
     }
 }
 
@@ -216,6 +219,7 @@ mod tests {
             trained_loss: loss,
             final_loss: loss,
             success: loss < 1e-5,
+            diverged: false,
         };
         let runs = vec![
             mk(4, 1, 1e-9),

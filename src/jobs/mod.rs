@@ -11,7 +11,7 @@ use crate::experiments::escape::EscapeConfig;
 use crate::experiments::outcome::RunSettings;
 use crate::experiments::sweep::{self, SweepConfig, SweepRun};
 use crate::experiments::tickets::{self, NeuronTicketConfig, TicketOutcome, WeightTicketConfig};
-use crate::settings::Settings;
+use crate::settings::{Granularity, SceneKind, Settings};
 use std::sync::Arc;
 
 pub use slice_rows::SliceRows;
@@ -147,14 +147,14 @@ pub fn escape_config(settings: &Settings) -> EscapeConfig {
 
 /// The jobs of the sweep or ticket experiment of `settings` (empty for other scenes).
 pub fn jobs_for(settings: &Settings) -> Vec<Job> {
-    match settings.scene.as_str() {
-        "sweep" => sweep::jobs(&sweep_config(settings))
+    match settings.scene {
+        SceneKind::Sweep => sweep::jobs(&sweep_config(settings))
             .into_iter()
             .map(|(width, seed)| Job::Sweep { width, seed })
             .collect(),
-        "tickets" => (1..=settings.runs as u64)
+        SceneKind::Tickets => (1..=settings.runs as u64)
             .map(|seed| {
-                if settings.granularity == "weight" {
+                if settings.granularity == Granularity::Weight {
                     Job::WeightTicket { seed }
                 } else {
                     Job::NeuronTicket { seed }
@@ -246,8 +246,8 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
 pub fn encode_result(result: &JobResult) -> String {
     match result {
         JobResult::Sweep(r) => format!(
-            "sweep;{};{};{:e};{:e};{}",
-            r.width, r.seed, r.trained_loss, r.final_loss, r.success as u8
+            "sweep;{};{};{:e};{:e};{};{}",
+            r.width, r.seed, r.trained_loss, r.final_loss, r.success as u8, r.diverged as u8
         ),
         JobResult::Ticket(TicketOutcome {
             seed,
@@ -277,12 +277,13 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
     let num = |s: &str| s.parse::<f64>().map_err(|_| bad());
     let int = |s: &str| s.parse::<u64>().map_err(|_| bad());
     match f.as_slice() {
-        ["sweep", w, s, t, l, ok] => Ok(JobResult::Sweep(SweepRun {
+        ["sweep", w, s, t, l, ok, div] => Ok(JobResult::Sweep(SweepRun {
             width: int(w)? as usize,
             seed: int(s)?,
             trained_loss: num(t)?,
             final_loss: num(l)?,
             success: *ok == "1",
+            diverged: *div == "1",
         })),
         ["ticket", s, a, l, e, le, da, de] => Ok(JobResult::Ticket(TicketOutcome {
             seed: int(s)?,
@@ -315,7 +316,7 @@ mod tests {
 
     fn small() -> Settings {
         Settings {
-            scene: "sweep".into(),
+            scene: SceneKind::Sweep,
             widths: vec![3, 5],
             runs: 2,
             experiment_steps: 300,
@@ -366,7 +367,7 @@ mod tests {
         let expected = sweep::run_job(&task, &sweep_config(&s), 5, 2);
         assert_eq!(direct, JobResult::Sweep(expected));
         let ticket_settings = Settings {
-            scene: "tickets".into(),
+            scene: SceneKind::Tickets,
             runs: 1,
             ..s
         };

@@ -1,6 +1,11 @@
-//! Canvas sizing for crisp drawing on HiDPI screens, and RGBA buffers turned into images.
+//! Canvas sizing for crisp drawing on HiDPI screens, RGBA buffers turned into images, and the
+//! adapter that draws a chart of [`crate::charts`] on a canvas.
 
+use crate::charts::{Area, Look};
 use crate::web::dom;
+use crate::web::style::page_look;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -21,6 +26,20 @@ pub fn fit_to_css_size(canvas: &HtmlCanvasElement) -> Option<f64> {
         canvas.set_height(h);
     }
     Some(ratio)
+}
+
+/// Draws a chart on `canvas`, sized to its CSS box on this screen ([`fit_to_css_size`]), at
+/// the page's look for its width ([`page_look`]). A hidden canvas is skipped.
+pub fn draw_chart(
+    canvas: &HtmlCanvasElement,
+    chart: impl FnOnce(&Area<CanvasBackend>, Look) -> Result<(), String>,
+) -> Result<(), String> {
+    let Some(ratio) = fit_to_css_size(canvas) else {
+        return Ok(());
+    };
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;
+    let root = backend.into_drawing_area();
+    chart(&root, page_look(canvas.width() as f64 / ratio, ratio))
 }
 
 /// The 2-D context of a canvas.
@@ -45,9 +64,4 @@ pub fn image_canvas(rgba: &[u8], width: u32, height: u32) -> Option<HtmlCanvasEl
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height).ok()?;
     context(&canvas)?.put_image_data(&image, 0.0, 0.0).ok()?;
     Some(canvas)
-}
-
-/// CSS font string at `px` CSS pixels scaled by `ratio`.
-pub fn font_px(px: f64, ratio: f64) -> f64 {
-    (px * ratio).round()
 }

@@ -42,7 +42,8 @@ pub fn populate() {
                     ));
                 }
             }
-            Kind::Choice(options) => {
+            Kind::Choice(names) => {
+                let options = names();
                 if let Some(select) = dom::by_id::<HtmlSelectElement>(p.key) {
                     if select.length() == 0 {
                         for name in options {

@@ -269,11 +269,7 @@ impl EscapeScene {
 
     /// The kind of neuron the settings ask for.
     pub fn requested_kind(&self) -> EmbeddingKind {
-        if self.settings.embedding == "zero" {
-            EmbeddingKind::ZeroOutput
-        } else {
-            EmbeddingKind::Split
-        }
+        self.settings.embedding
     }
 
     /// The loss curve across both runs: `(narrow points, widened points offset by the narrow
@@ -326,14 +322,14 @@ impl EscapeScene {
         let mut series = vec![(
             format!("width {}", self.config.width),
             before,
-            palette::BLUE,
+            palette::STUDENT,
         )];
         let mut events = Vec::new();
         if let Some(a) = &self.attempt {
             series.push((
                 format!("width {}", a.widened.shape.width),
                 after,
-                palette::GREEN,
+                palette::WIDER,
             ));
             events.push((offset, "neuron added".to_string()));
         }

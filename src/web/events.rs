@@ -2,7 +2,7 @@
 //! Every handler changes the router's settings through [`set_settings`] or calls a scene.
 
 use crate::experiments::escape::EmbeddingKind;
-use crate::settings::{Settings, PROPERTIES};
+use crate::settings::{SceneKind, Settings, PROPERTIES};
 use crate::story;
 use crate::web::app::App;
 use crate::web::router::Router;
@@ -222,8 +222,8 @@ pub fn wire_keyboard() {
         }
         let Some((scene, in_story)) = with_router(|r| {
             (
-                crate::web::shown(&r.settings).to_string(),
-                r.settings.scene == "story",
+                crate::web::shown(&r.settings),
+                r.settings.scene == SceneKind::Story,
             )
         }) else {
             return;
@@ -238,7 +238,7 @@ pub fn wire_keyboard() {
             turn_page(delta);
             return;
         }
-        if scene != "playground" {
+        if scene != SceneKind::Playground {
             return;
         }
         let action: Option<fn(&mut App)> = match name.as_str() {

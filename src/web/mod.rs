@@ -39,7 +39,7 @@ pub mod url;
 pub mod view;
 pub mod workers;
 
-use crate::settings::Settings;
+use crate::settings::{SceneKind, Settings};
 use crate::story;
 use router::Router;
 use std::cell::RefCell;
@@ -60,11 +60,11 @@ pub fn with_router<R>(f: impl FnOnce(&mut Router) -> R) -> Option<R> {
 }
 
 /// The scene actually shown: a story page shows its own scene.
-pub fn shown(s: &Settings) -> &str {
-    if s.scene == "story" {
+pub fn shown(s: &Settings) -> SceneKind {
+    if s.scene == SceneKind::Story {
         story::page(s.page).scene
     } else {
-        &s.scene
+        s.scene
     }
 }
 

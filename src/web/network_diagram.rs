@@ -1,12 +1,14 @@
 //! The tickets scene's drawing of a network: inputs, hidden neurons and output, the ticket's
-//! connections in one colour and the rest in another, line widths by weight magnitude.
+//! connections in blue and the rest of the network in green (the palette's ticket and wider
+//! network), line widths by weight magnitude.
 
+use crate::charts::palette::{css, STUDENT, WIDER};
 use crate::core::network::Network;
 use crate::web::canvas::{context, fit_to_css_size};
 use web_sys::HtmlCanvasElement;
 
 /// Draws `net` on `canvas`: inputs, hidden neurons and the output. Connections of the ticket
-/// (`mask`) are blue, the rest orange, line widths by weight magnitude; a neuron is blue if its
+/// (`mask`) are blue, the rest green, line widths by weight magnitude; a neuron is blue if its
 /// output weight belongs to the ticket.
 pub fn draw(canvas: &HtmlCanvasElement, net: &Network, mask: &[bool]) {
     let Some(ratio) = fit_to_css_size(canvas) else {
@@ -22,11 +24,12 @@ pub fn draw(canvas: &HtmlCanvasElement, net: &Network, mask: &[bool]) {
     let ys = |n: usize, i: usize| h * (i as f64 + 1.0) / (n as f64 + 1.0);
     let (xi, xh, xo) = (w * 0.12, w * 0.5, w * 0.88);
     let max_w = net.params.iter().fold(1e-9f64, |m, p| m.max(p.abs()));
+    let (ticket, rest) = (css(STUDENT), css(WIDER));
     let colour = |i: usize| {
         if mask.get(i).copied().unwrap_or(false) {
-            "#0072b2"
+            ticket.as_str()
         } else {
-            "#e69f00"
+            rest.as_str()
         }
     };
     for j in 0..s.width {

@@ -2,7 +2,7 @@
 //! (a story page shows its own scene), rebuilds a scene when a setting it reads changes, runs a
 //! story page's action and keeps the story panel's claim in step with what its scene shows.
 
-use crate::settings::Settings;
+use crate::settings::{Named, SceneKind, Settings};
 use crate::story::{self, Action};
 use crate::web::compare_scene::CompareScene;
 use crate::web::escape_scene::EscapeScene;
@@ -81,15 +81,7 @@ impl Router {
         follow(&mut self.tickets, &old, &new);
         follow(&mut self.escape, &old, &new);
         follow(&mut self.compare, &old, &new);
-        let view = |s: &Settings| {
-            (
-                shown(s).to_string(),
-                s.scene.clone(),
-                s.page,
-                s.embed.clone(),
-                s.granularity.clone(),
-            )
-        };
+        let view = |s: &Settings| (shown(s), s.scene, s.page, s.embed, s.granularity);
         if view(&old) != view(&new) {
             self.show();
         }
@@ -105,7 +97,7 @@ impl Router {
     pub fn arrive(&mut self) {
         self.show();
         self.pending = None;
-        if self.settings.scene != "story" {
+        if self.settings.scene != SceneKind::Story {
             return;
         }
         let page = story::page(self.settings.page);
@@ -114,13 +106,13 @@ impl Router {
             Action::None => {}
             Action::Train => {
                 let app = &mut self.playground.app;
-                if page.scene == "playground" && !app.running {
+                if page.scene == SceneKind::Playground && !app.running {
                     app.toggle_running();
                 }
             }
             Action::RunExperiment => match page.scene {
-                "sweep" if self.sweep.state != "running" => self.sweep.start(&s),
-                "tickets" => {
+                SceneKind::Sweep if self.sweep.state != "running" => self.sweep.start(&s),
+                SceneKind::Tickets => {
                     let t = self.tickets.get_or_insert_with(|| TicketsScene::new(&s));
                     if t.state != "running" {
                         t.start_table(&s);
@@ -142,12 +134,12 @@ impl Router {
         let force = std::mem::take(&mut self.force);
         let s = &self.settings;
         match shown(s) {
-            "sweep" => self.sweep.frame(budget_ms, force),
-            "tickets" => self
+            SceneKind::Sweep => self.sweep.frame(budget_ms, force),
+            SceneKind::Tickets => self
                 .tickets
                 .get_or_insert_with(|| TicketsScene::new(s))
                 .frame(budget_ms, force),
-            "escape" => {
+            SceneKind::Escape => {
                 let e = self.escape.get_or_insert_with(|| EscapeScene::new(s));
                 if self.pending.is_some() && e.is_stuck() {
                     self.pending = None;
@@ -155,17 +147,17 @@ impl Router {
                 }
                 e.frame(budget_ms, force);
             }
-            "compare" => self
+            SceneKind::Compare => self
                 .compare
                 .get_or_insert_with(|| CompareScene::new(s))
                 .frame(budget_ms, force),
             _ => self.playground.frame(budget_ms, force),
         }
-        if self.settings.scene == "story" {
+        if self.settings.scene == SceneKind::Story {
             let mut panel = std::mem::take(&mut self.panel);
             panel.render(self, force);
             self.panel = panel;
         }
-        dom::set_body_data("shown", shown(&self.settings));
+        dom::set_body_data("shown", shown(&self.settings).name());
     }
 }

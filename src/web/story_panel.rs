@@ -2,7 +2,7 @@
 //! title, its claim computed from what the page's scene shows (with the quoted numbers as data
 //! attributes for the end-to-end tests), the page count and the Back/Next buttons.
 
-use crate::settings::Settings;
+use crate::settings::{Named, SceneKind, Settings};
 use crate::story::{self, ClaimKind, Evidence};
 use crate::web::router::Router;
 use crate::web::{dom, shown};
@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 /// Shows the elements of the shown scene and hides the others; sets embed mode.
 pub fn show_scene(settings: &Settings) {
-    let scene = shown(settings).to_string();
+    let scene = shown(settings).name();
     let document = dom::document();
     for el in elements("[data-scenes]") {
         let scenes = el.get_attribute("data-scenes").unwrap_or_default();
@@ -18,14 +18,14 @@ pub fn show_scene(settings: &Settings) {
     }
     for el in elements("[data-goto]") {
         let target = el.get_attribute("data-goto").unwrap_or_default();
-        let current = if target == settings.scene {
+        let current = if target == settings.scene.name() {
             "page"
         } else {
             "false"
         };
         let _ = el.set_attribute("aria-current", current);
     }
-    let in_story = settings.scene == "story";
+    let in_story = settings.scene == SceneKind::Story;
     if let Some(panel) = document.get_element_by_id("story") {
         dom::set_hidden(&panel, !in_story);
     }
@@ -43,9 +43,9 @@ pub fn show_scene(settings: &Settings) {
             }
         }
     }
-    dom::set_body_data("scene", &scene);
-    dom::set_body_data("gran", &settings.granularity);
-    dom::set_body_data("embed", &settings.embed);
+    dom::set_body_data("scene", scene);
+    dom::set_body_data("gran", settings.granularity.name());
+    dom::set_body_data("embed", if settings.embed { "1" } else { "0" });
     dom::set_body_data("story", if in_story { "1" } else { "0" });
 }
 

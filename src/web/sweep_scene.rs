@@ -5,7 +5,7 @@
 use crate::charts;
 use crate::experiments::sweep::{summarise, SweepResult, SweepRun};
 use crate::jobs::{self, JobResult};
-use crate::settings::Settings;
+use crate::settings::{SceneKind, Settings};
 use crate::web::canvas::fit_to_css_size;
 use crate::web::router::Scene;
 use crate::web::workers::Pool;
@@ -50,7 +50,7 @@ impl SweepScene {
     /// Starts the sweep the settings describe.
     pub fn start(&mut self, settings: &Settings) {
         let settings = Settings {
-            scene: "sweep".into(),
+            scene: SceneKind::Sweep,
             ..settings.clone()
         };
         let jobs = jobs::jobs_for(&settings);
@@ -128,6 +128,13 @@ impl SweepScene {
             "cancelled" => format!("Cancelled after {done} of {} runs.", self.total),
             _ => "Press “Run sweep” to train many students of each width.".into(),
         };
+        let diverged = self.runs.iter().filter(|r| r.diverged).count();
+        if diverged > 0 {
+            let _ = write!(
+                status,
+                " {diverged} runs diverged (learning rate too large?): they are not successes."
+            );
+        }
         if let Some(e) = self.errors.first() {
             let _ = write!(status, " {} runs failed: {e}", self.errors.len());
         }

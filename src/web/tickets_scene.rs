@@ -13,7 +13,7 @@ use crate::experiments::tickets::{
     TicketOutcome, TicketRun, WeightTicketSearch,
 };
 use crate::jobs::{self, JobResult};
-use crate::settings::Settings;
+use crate::settings::{Granularity, SceneKind, Settings};
 use crate::tables;
 use crate::web::dom::{self, now_ms};
 use crate::web::network_diagram;
@@ -60,7 +60,7 @@ pub struct TicketsScene {
 fn focus(settings: &Settings) -> Focus {
     let task = Arc::new(Task::generate(settings.task_config()));
     let seed = settings.seed as u64;
-    if settings.granularity == "weight" {
+    if settings.granularity == Granularity::Weight {
         let mut config = jobs::weight_ticket_config(settings);
         config.run.train.history_capacity = CURVE_CAPACITY;
         Focus::Weight(Box::new(WeightTicketSearch::new(&task, &config, seed)))
@@ -92,7 +92,7 @@ impl TicketsScene {
         let a = &self.settings;
         let same_kind = a.granularity == s.granularity && a.seed == s.seed;
         same_kind
-            && if s.granularity == "weight" {
+            && if s.granularity == Granularity::Weight {
                 jobs::weight_ticket_config(a) == jobs::weight_ticket_config(s)
             } else {
                 jobs::neuron_ticket_config(a) == jobs::neuron_ticket_config(s)
@@ -102,7 +102,7 @@ impl TicketsScene {
     /// Starts the table's runs over seeds in the workers.
     pub fn start_table(&mut self, settings: &Settings) {
         let s = Settings {
-            scene: "tickets".into(),
+            scene: SceneKind::Tickets,
             ..settings.clone()
         };
         let jobs = jobs::jobs_for(&s);
@@ -174,7 +174,7 @@ impl TicketsScene {
     /// The table's tickets summarised as the engine summarises them (neuron level), for the
     /// story's claims; `None` for weight-level tickets.
     pub fn evidence(&self) -> Option<NeuronTicketResult> {
-        if self.settings.granularity == "weight" {
+        if self.settings.granularity == Granularity::Weight {
             return None;
         }
         let runs = self
@@ -331,12 +331,12 @@ impl TicketsScene {
             series.push((
                 "ticket alone".to_string(),
                 points(&r.curve()),
-                palette::BLUE,
+                palette::STUDENT,
             ));
         }
         if let Some(r) = embedded {
             let name = "ticket embedded".to_string();
-            series.push((name, points(&r.curve()), palette::ORANGE));
+            series.push((name, points(&r.curve()), palette::WIDER));
         }
         draw(&series, "tickets-loss", |root, v, s| {
             charts::loss_curves(root, v, thr, &[], s.scale)

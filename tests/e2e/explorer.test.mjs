@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   ARTIFACTS, HD, LAPTOP, SLIDE, TEST_TIMEOUT, READY_TIMEOUT, bodyNumber, dataset, useBrowser,
   waitBodyNumberAtLeast, withPage as openPage,
+  bodyData,
 } from './harness.mjs';
 
 // The page contract: every control and element the explorer provides.
@@ -313,8 +314,8 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
       t.diagnostic(`status: ${status}`);
       assert.match(status, /smaller learning rate/);
       assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');
-      assert.equal(await page.getAttribute('body', 'data-running'), '0');
-      assert.ok(Number(await page.getAttribute('body', 'data-step')) < 100, 'stopped early');
+      assert.equal(await bodyData(page, 'running'), '0');
+      assert.ok(Number(await bodyData(page, 'step')) < 100, 'stopped early');
       // The visitor fixes the learning rate and trains again.
       await setControl(page, 'lr', '0.05');
       await page.waitForFunction(() => Number(document.body.dataset.step) === 0, null, { timeout: 5000 });
@@ -346,7 +347,7 @@ describe('Escape Dimensions Explorer', { timeout: 15 * 60_000 }, () => {
       await page.locator('#error-panel').waitFor({ state: 'visible', timeout: 5000 });
       const detail = await page.locator('#error-detail').textContent();
       assert.match(detail, /deliberate test of the error panel/);
-      assert.equal(await page.getAttribute('body', 'data-crashed'), '1');
+      assert.equal(await bodyData(page, 'crashed'), '1');
       await page.screenshot({ path: join(ARTIFACTS, 'error-panel.png') });
       // The hook also reports to the console, as a developer would expect.
       assert.ok(problems.consoleErrors.some((e) => /crashed/.test(e)), 'the panic was logged to the console');

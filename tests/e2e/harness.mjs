@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
+import { checkBodyKey } from './contract.mjs';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = resolve(process.env.E2E_DIST || join(REPO, 'dist'));
@@ -120,9 +121,26 @@ export async function waitReady(page, problems) {
   }
 }
 
-export const dataset = (page) => page.evaluate(() => ({ ...document.body.dataset }));
+/**
+ * The body's data attributes; reading one that tests/e2e/contract.mjs does not list throws
+ * (the list is the contract between the page and its tests).
+ */
+export async function dataset(page) {
+  const values = await page.evaluate(() => ({ ...document.body.dataset }));
+  return new Proxy(values, {
+    get: (target, key) => (typeof key === 'string' && key !== 'then' && key !== 'toJSON'
+      ? target[checkBodyKey(key)] : target[key]),
+  });
+}
+
+/** Body attribute `data-…` by dataset name (checked against the contract). */
+export async function bodyData(page, key) {
+  checkBodyKey(key);
+  return page.evaluate((k) => document.body.dataset[k] ?? null, key);
+}
 
 export async function bodyNumber(page, key) {
+  checkBodyKey(key);
   const raw = await page.evaluate((k) => document.body.dataset[k], key);
   const value = Number(raw);
   assert.ok(raw !== undefined && raw !== '' && Number.isFinite(value), `body data-${key} = ${JSON.stringify(raw)} is not a finite number`);
@@ -130,6 +148,7 @@ export async function bodyNumber(page, key) {
 }
 
 export async function waitBodyNumberAtLeast(page, key, min, timeout) {
+  checkBodyKey(key);
   await page.waitForFunction(
     ([k, m]) => Number(document.body.dataset[k]) >= m,
     [key, min],
@@ -139,6 +158,7 @@ export async function waitBodyNumberAtLeast(page, key, min, timeout) {
 
 /** Waits until body data-`key` is one of `values`; the error names the last value seen. */
 export async function waitBodyData(page, key, values, timeout) {
+  checkBodyKey(key);
   const wanted = Array.isArray(values) ? values : [values];
   try {
     await page.waitForFunction(

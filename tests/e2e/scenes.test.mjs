@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import {
   ARTIFACTS, HD, LAPTOP, SLIDE, TEST_TIMEOUT, READY_TIMEOUT, bodyNumber, dataset, useBrowser,
   waitBodyNumberAtLeast, withPage as openPage, waitBodyData, clickDownload,
+  bodyData,
 } from './harness.mjs';
 
 const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'compare'];
@@ -97,8 +98,8 @@ async function screenshot(t, page, file) {
 describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
   test('nav buttons switch scenes and the URL hash follows', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, {}, async (page) => {
-      assert.equal(await page.getAttribute('body', 'data-scene'), 'playground', 'default scene');
-      assert.equal(await page.getAttribute('body', 'data-embed'), '0');
+      assert.equal(await bodyData(page, 'scene'), 'playground', 'default scene');
+      assert.equal(await bodyData(page, 'embed'), '0');
       assert.ok(await page.locator('header.top').isVisible(), 'header hidden outside embed mode');
       for (const scene of ['sweep', 'tickets', 'escape', 'playground', 'story']) {
         await page.locator(`button[data-goto="${scene}"]`).click();
@@ -130,10 +131,10 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
 
   test('sweep: runs in workers, fills the table and charts, progress 0 -> 1, CSV', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, { hash: `#${SCENE_HASH.sweep}` }, async (page) => {
-      assert.equal(await page.getAttribute('body', 'data-scene'), 'sweep');
+      assert.equal(await bodyData(page, 'scene'), 'sweep');
       await page.waitForTimeout(300); // a few frames
       // Checked at the end, so that one wrong attribute does not hide the rest of the run.
-      const stateBefore = await page.getAttribute('body', 'data-sweep-state');
+      const stateBefore = await bodyData(page, 'sweepState');
       assert.equal(Number(await page.getAttribute('#sweep-progress', 'value')), 0, 'progress before the run');
       await page.locator('#sweep-run').click();
       await waitBodyData(page, 'sweepState', ['running', 'done'], 5000);
@@ -203,7 +204,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       assert.ok(doneAtCancel < total, `sweep finished (${doneAtCancel}/${total}) before it could be cancelled`);
       await page.waitForTimeout(2000);
       assert.equal(await bodyNumber(page, 'sweepDone'), doneAtCancel, 'data-sweep-done still increasing after cancel');
-      assert.equal(await page.getAttribute('body', 'data-sweep-state'), 'cancelled');
+      assert.equal(await bodyData(page, 'sweepState'), 'cancelled');
       const status = (await page.locator('#sweep-status').textContent()).trim();
       t.diagnostic(`cancelled at ${doneAtCancel}/${total}: ${status}`);
       assert.match(status, /cancel/i);
@@ -212,7 +213,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
 
   test('tickets: the focus ticket wins alone and loses embedded; the 2x2 table fills; CSV', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, { hash: `#${SCENE_HASH.tickets}` }, async (page) => {
-      assert.equal(await page.getAttribute('body', 'data-scene'), 'tickets');
+      assert.equal(await bodyData(page, 'scene'), 'tickets');
       await page.locator('#tickets-run').click();
       await waitBodyData(page, 'ticketsState', ['running', 'done'], 5000);
       const started = Date.now();
@@ -269,7 +270,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
 
   test('escape: a stuck student escapes after adding a neuron', { timeout: TEST_TIMEOUT }, async (t) => {
     await withPage(t, { hash: `#${SCENE_HASH.escape}` }, async (page) => {
-      assert.equal(await page.getAttribute('body', 'data-scene'), 'escape');
+      assert.equal(await bodyData(page, 'scene'), 'escape');
       const add = page.locator('#escape-add');
       const started = Date.now();
       await waitBodyData(page, 'escapePhase', 'stuck', 60_000);
@@ -280,7 +281,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       assert.ok(stuckLoss > 0.03 && stuckLoss < 0.055, `stuck loss ${stuckLoss} not about 4.1e-2`);
       assert.ok(eigBefore > 0, `min eigenvalue before ${eigBefore} should be > 0 (a minimum)`);
       await page.waitForFunction(() => !document.getElementById('escape-add').disabled, null, { timeout: 5000 });
-      assert.equal(await page.getAttribute('body', 'data-escape-min-eig-after'), null, 'min-eig-after set before adding');
+      assert.equal(await bodyData(page, 'escapeMinEigAfter'), null, 'min-eig-after set before adding');
 
       await page.waitForTimeout(500);
       for (const id of SCENE_CANVASES.escape) await assertCanvasNonBlank(t, page, id, 'stuck: ');
@@ -317,7 +318,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       const title = page.locator('#story-title');
       assert.ok(await story.isVisible(), '#story not visible');
       assert.match((await title.textContent()).trim(), /^1\./);
-      assert.ok(SCENES.includes(await page.getAttribute('body', 'data-scene')));
+      assert.ok(SCENES.includes(await bodyData(page, 'scene')));
       await page.waitForTimeout(500);
       await screenshot(t, page, 'scene-story.png');
 
@@ -342,7 +343,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       await waitBodyData(page, 'scene', 'sweep', 5000);
       await waitBodyData(page, 'sweepState', ['running', 'done'], 10_000);
       await waitBodyNumberAtLeast(page, 'sweepTotal', 1, 5000);
-      t.diagnostic(`page 2 started a sweep of ${await page.getAttribute('body', 'data-sweep-total')} runs`);
+      t.diagnostic(`page 2 started a sweep of ${await bodyData(page, 'sweepTotal')} runs`);
       assert.ok(await story.isVisible(), '#story hidden on page 2');
 
       await page.locator('#story-prev').click();
@@ -380,9 +381,9 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
           const check = (ok, message) => {
             if (!ok) failures.push(`${scene}: ${message}`);
           };
-          check(await page.getAttribute('body', 'data-embed') === '1', 'data-embed is not "1"');
+          check(await bodyData(page, 'embed') === '1', 'data-embed is not "1"');
           check(!(await page.locator('header.top').isVisible()), 'header.top visible in embed mode');
-          const shown = await page.getAttribute('body', 'data-scene');
+          const shown = await bodyData(page, 'scene');
           if (scene !== 'story') assert.equal(shown, scene);
           else check(await page.locator('#story').isVisible(), '#story panel not visible');
           // Give the scene time to draw (the escape scene trains for a few seconds first).
@@ -440,7 +441,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
         // Copy link, on this scene.
         await page.locator('#share').click();
         await page.waitForFunction(() => document.body.dataset.copiedUrl !== undefined, null, { timeout: 5000 });
-        assert.equal(await page.getAttribute('body', 'data-copied-url'), page.url(), `${scene}: data-copied-url`);
+        assert.equal(await bodyData(page, 'copiedUrl'), page.url(), `${scene}: data-copied-url`);
         assert.match(page.url(), new RegExp(`scene=${scene}`));
       }
       t.diagnostic(`PNGs saved: ${[...saved].join(', ')}`);

@@ -1,0 +1,188 @@
+//! Charts of the width sweep: success against width with both lottery predictions, and every
+//! run's final loss with the success threshold. Measured data is blue, lottery predictions
+//! purple (every k-subset solid, disjoint tickets dashed), the threshold dark grey and dashed.
+
+use crate::charts::axis::{Frame, Spec, Ticks};
+use crate::charts::experiments::{linear_chart, MEASURED};
+use crate::charts::palette::{LOTTERY, STUDENT, THRESHOLD};
+use crate::charts::style::{
+    axes, blank, err, error_bars, legend_above, line, markers, scale_for, sci, titled, Axes, Key,
+    Line, Res, DOT, HOLLOW_TRIANGLE, TRIANGLE,
+};
+use crate::charts::{Area, Look};
+use crate::experiments::sweep::SweepResult;
+use plotters::prelude::*;
+
+/// Legend of the every-k-subset lottery.
+const SUBSETS: &str = "lottery, every k-subset a ticket: 1-(1-p)^C(n,k)";
+/// Legend of the disjoint lottery.
+const DISJOINT: &str = "lottery, disjoint tickets: 1-(1-p)^floor(n/k)";
+
+/// Ticks at the widths measured (all of them if none).
+fn width_ticks(r: &SweepResult, max: f64) -> Ticks {
+    let mut w: Vec<f64> = r.widths.iter().map(|w| w.width as f64).collect();
+    if w.is_empty() {
+        w = (1..=max.max(1.0) as i64).map(|i| i as f64).collect();
+    }
+    Ticks::Given(w)
+}
+
+/// Success rate against width with 95% intervals (blue) and both lottery predictions
+/// (purple: every k-subset solid, disjoint tickets dashed).
+pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+    let s = scale_for(root, look);
+    blank(root)?;
+    let max_w = r.widths.iter().map(|w| w.width).max().unwrap_or(1) as f64;
+    let title = format!(
+        "Success against student width (teacher: {} neurons, {}; {} seeds per width)",
+        r.config.task.teacher_width, r.config.task.activation, r.config.seeds
+    );
+    let area = titled(root, &title, look, s)?;
+    let body = legend_above(
+        &area,
+        &[
+            Key::line(MEASURED, STUDENT).with(DOT),
+            Key::line(SUBSETS, LOTTERY).with(TRIANGLE),
+            Key::dashed(DISJOINT, LOTTERY).with(HOLLOW_TRIANGLE),
+        ],
+        s,
+    )?;
+    let mut chart = linear_chart(
+        &body,
+        0.0..max_w + 1.0,
+        -0.02..1.05,
+        width_ticks(r, max_w),
+        ("student width n", "P(success)"),
+        s,
+    )?;
+    let finite = |v: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        v.into_iter().filter(|p| p.1.is_finite()).collect()
+    };
+    let measured = finite(
+        r.widths
+            .iter()
+            .map(|w| (w.width as f64, w.success_rate))
+            .collect(),
+    );
+    let intervals: Vec<(f64, (f64, f64))> =
+        r.widths.iter().map(|w| (w.width as f64, w.ci)).collect();
+    chart
+        .draw_series(error_bars(&intervals, |x| (x - 0.15, x + 0.15), STUDENT, s))
+        .map_err(err)?;
+    line(&mut chart, measured.clone(), STUDENT, Line::Solid, 3.0, s)?;
+    // The predictions on top, thinner, so a prediction equal to the measurement stays visible,
+    // and the measured dots above all.
+    for (kind, glyph, values) in [
+        (
+            Line::Solid,
+            TRIANGLE,
+            r.widths
+                .iter()
+                .map(|w| (w.width as f64, w.lottery_combinatorial))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            Line::Dashed,
+            HOLLOW_TRIANGLE,
+            r.widths
+                .iter()
+                .map(|w| (w.width as f64, w.lottery_disjoint))
+                .collect(),
+        ),
+    ] {
+        let values = finite(values);
+        line(&mut chart, values.clone(), LOTTERY, kind, 2.0, s)?;
+        markers(&chart, &values, glyph, 6.0, LOTTERY, s)?;
+    }
+    markers(&chart, &measured, DOT, 6.0, STUDENT, s)?;
+    root.present().map_err(err)
+}
+
+/// Final losses of every run (blue dots), one row per width, with the success threshold.
+pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+    let s = scale_for(root, look);
+    blank(root)?;
+    let rows = r.widths.len().max(1) as f64;
+    let area = titled(root, "Final loss of every run (log scale)", look, s)?;
+    let threshold = r.config.run.threshold;
+    let body = legend_above(
+        &area,
+        &[
+            Key::mark("one run", STUDENT, DOT),
+            Key::dashed(format!("success threshold {threshold:e}"), THRESHOLD),
+        ],
+        s,
+    )?;
+    let labels: Vec<String> = r
+        .widths
+        .iter()
+        .map(|w| format!("width {}", w.width))
+        .collect();
+    let x_fmt = |v: &f64| sci(10f64.powf(*v));
+    let y_fmt = |y: &f64| {
+        let i = y.round();
+        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let (frame, xa, ya) = Frame::standard(s).axes(
+        &body,
+        &Spec {
+            range: -20.0..0.5,
+            ticks: Ticks::Log,
+            fmt: &x_fmt,
+        },
+        &Spec {
+            range: -0.5..rows - 0.5,
+            ticks: Ticks::Given((0..r.widths.len()).map(|i| i as f64).collect()),
+            fmt: &y_fmt,
+        },
+        false,
+        s,
+    );
+    let mut chart = frame
+        .builder(&body)
+        .build_cartesian_2d(xa, ya)
+        .map_err(err)?;
+    axes(
+        &mut chart,
+        &Axes {
+            x_desc: "final loss (log scale)",
+            y_desc: "",
+            x_fmt: &x_fmt,
+            y_fmt: &y_fmt,
+            grid: true,
+        },
+        s,
+    )?;
+    let t = threshold.log10();
+    line(
+        &mut chart,
+        vec![(t, -0.5), (t, rows - 0.5)],
+        THRESHOLD,
+        Line::Dashed,
+        2.0,
+        s,
+    )?;
+    for (row, w) in r.widths.iter().enumerate() {
+        let n = w.final_losses.len().max(1) as f64;
+        let pts: Vec<(f64, f64)> = w
+            .final_losses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let x = if *l > 0.0 {
+                    l.log10().clamp(-19.8, 0.4)
+                } else {
+                    -19.8
+                };
+                // Spread the runs of a row vertically, in seed order, so none hide each other.
+                (x, row as f64 - 0.3 + 0.6 * (i as f64 + 0.5) / n)
+            })
+            .collect();
+        markers(&chart, &pts, DOT, 5.0, STUDENT, s)?;
+    }
+    root.present().map_err(err)
+}
