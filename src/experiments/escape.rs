@@ -96,10 +96,10 @@ pub enum Embedding {
 }
 
 impl Embedding {
-    /// Short name for tables.
+    /// Short name for tables (neurons numbered from 1, as the page numbers them).
     pub fn name(&self) -> String {
         match self {
-            Embedding::Split { neuron, mu } => format!("split neuron {neuron} (mu={mu})"),
+            Embedding::Split { neuron, mu } => format!("split neuron {} (mu={mu})", neuron + 1),
             Embedding::ZeroOutput => "zero-output neuron".into(),
         }
     }

@@ -23,8 +23,9 @@ pub fn markdown(r: &Results, preset: &str) -> String {
     let _ = writeln!(
         s,
         "Teacher: {} neurons, {}, input dimension {}, {} inputs, teacher seed {}. Training: {:?} \
-         with learning rate {}, {} full-batch steps, then {} Levenberg–Marquardt polishing steps; \
-         success means a final loss below {:e} (standardised targets).\n",
+         with learning rate {}, up to {} full-batch steps (training stops once the loss is below \
+         the threshold), then up to {} Levenberg–Marquardt polishing steps; success means a \
+         final loss below {:e} (standardised targets), the same rule as on the page.\n",
         t.teacher_width,
         t.activation,
         t.input_dim,
