@@ -16,8 +16,8 @@ pub fn verdict(run: &SteppedRun, success: &str, failure: &str) -> String {
         ),
         (_, Some(o)) if o.success => format!("loss {:.1e}, {success}", o.final_loss),
         (_, Some(o)) => format!("loss {:.1e}, {failure}", o.final_loss),
-        (RunPhase::Polishing, None) => format!("polishing, loss {:.1e}…", run.loss()),
-        _ => format!("training, loss {:.1e}…", run.loss()),
+        (RunPhase::Polishing, None) => format!("polishing, loss {:.1e}", run.loss()),
+        _ => format!("training, loss {:.1e}", run.loss()),
     }
 }
 

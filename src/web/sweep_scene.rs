@@ -139,6 +139,11 @@ impl SweepScene {
             let _ = write!(status, " {} runs failed: {e}", self.errors.len());
         }
         dom::set_text("sweep-status", &status);
+        let rule_settings = self.settings.as_ref().unwrap_or(current);
+        dom::set_text(
+            "sweep-rule",
+            &jobs::run_settings(rule_settings).success_rule(),
+        );
         let key = (done, self.state.len() as u32);
         if !force && self.drawn == Some(key) {
             return;
