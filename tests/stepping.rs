@@ -156,3 +156,27 @@ fn the_animated_escape_equals_the_experiments_case() {
         );
     }
 }
+
+#[test]
+fn a_subspace_run_stepped_a_little_at_a_time_equals_the_run_in_one_call() {
+    use escape_dims::experiments::subspace::{run_in_subspace, SubspaceConfig, SubspaceRun};
+    let task = task();
+    let config = SubspaceConfig {
+        run: short(),
+        ..SubspaceConfig::default()
+    };
+    for (dimension, seed) in [(8, 1), (33, 2)] {
+        let whole = run_in_subspace(&task, &config, dimension, seed);
+        let mut live = SubspaceRun::new(&task, &config, dimension, seed);
+        let got = loop {
+            if let Some(l) = live.advance(9) {
+                break l;
+            }
+        };
+        assert_eq!(
+            got.to_bits(),
+            whole.to_bits(),
+            "D = {dimension}, seed {seed}"
+        );
+    }
+}

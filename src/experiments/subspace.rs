@@ -3,7 +3,7 @@
 //! and only `z` is trained. Success jumps from 0 to 1 around a threshold dimension.
 
 use crate::core::network::{Network, Shape};
-use crate::core::newton::polish_in;
+use crate::core::newton::Polisher;
 use crate::core::objective::Objective;
 use crate::core::optim::Optimizer;
 use crate::core::rng::{SeededRng, Stream};
@@ -65,54 +65,126 @@ pub struct SubspaceResult {
     pub rows: Vec<SubspaceRow>,
 }
 
-/// Trains one student inside a random `dimension`-dimensional subspace; returns the final loss.
-pub fn run_in_subspace(task: &Task, config: &SubspaceConfig, dimension: usize, seed: u64) -> f64 {
-    let shape = Shape::new(task.config.input_dim, config.width);
-    let theta0 = Network::student_init(
-        shape,
-        task.config.activation,
-        &mut SeededRng::new(seed, Stream::Student),
-    )
-    .params;
-    let p = theta0.len();
-    let mut rng = SeededRng::new(seed, Stream::Directions);
-    // Columns of P, each a unit vector.
-    let basis: Vec<Vec<f64>> = (0..dimension)
-        .map(|_| {
-            let v: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
-            let n = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-            v.into_iter().map(|x| x / n).collect()
-        })
-        .collect();
-    let objective = Objective::new(task, config.width);
-    let mut z = vec![0.0; dimension];
-    let mut gz = vec![0.0; dimension];
-    let mut theta = theta0.clone();
-    let mut grad = vec![0.0; p];
-    let mut opt = Optimizer::new(config.run.train.optimizer, dimension);
-    for _ in 0..config.run.train.max_steps {
-        let loss = objective.loss_and_gradient(&theta, &mut grad);
-        if !loss.is_finite() {
-            return f64::INFINITY;
-        }
-        for (g, col) in gz.iter_mut().zip(&basis) {
-            *g = col.iter().zip(&grad).map(|(a, b)| a * b).sum();
-        }
-        opt.step(&mut z, &gz);
-        theta.copy_from_slice(&theta0);
-        for (zi, col) in z.iter().zip(&basis) {
-            for (t, c) in theta.iter_mut().zip(col) {
-                *t += zi * c;
-            }
+/// One student trained inside a random `dimension`-dimensional subspace, advanced a bounded
+/// amount at a time like every run of the engine: optimiser steps on `z` until the step limit
+/// or until the loss is below the threshold (the engine's one rule, see
+/// [`crate::experiments::outcome::CONVERGED_FRACTION`]), then Levenberg–Marquardt polishing
+/// inside the subspace, one step per call.
+#[derive(Clone, Debug)]
+pub struct SubspaceRun {
+    task: Arc<Task>,
+    config: SubspaceConfig,
+    theta0: Vec<f64>,
+    basis: Vec<Vec<f64>>,
+    z: Vec<f64>,
+    gz: Vec<f64>,
+    theta: Vec<f64>,
+    grad: Vec<f64>,
+    optimizer: Optimizer,
+    step: u64,
+    loss: f64,
+    polisher: Option<Polisher>,
+    /// The final loss once the run is over (infinite if it diverged).
+    pub final_loss: Option<f64>,
+}
+
+impl SubspaceRun {
+    /// The run of seed `seed` in a subspace of `dimension` dimensions.
+    pub fn new(task: &Arc<Task>, config: &SubspaceConfig, dimension: usize, seed: u64) -> Self {
+        let shape = Shape::new(task.config.input_dim, config.width);
+        let theta0 = Network::student_init(
+            shape,
+            task.config.activation,
+            &mut SeededRng::new(seed, Stream::Student),
+        )
+        .params;
+        let p = theta0.len();
+        let mut rng = SeededRng::new(seed, Stream::Directions);
+        // Columns of P, each a unit vector.
+        let basis: Vec<Vec<f64>> = (0..dimension)
+            .map(|_| {
+                let v: Vec<f64> = (0..p).map(|_| rng.normal()).collect();
+                let n = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+                v.into_iter().map(|x| x / n).collect()
+            })
+            .collect();
+        SubspaceRun {
+            task: task.clone(),
+            config: config.clone(),
+            theta: theta0.clone(),
+            theta0,
+            basis,
+            z: vec![0.0; dimension],
+            gz: vec![0.0; dimension],
+            grad: vec![0.0; p],
+            optimizer: Optimizer::new(config.run.train.optimizer, dimension),
+            step: 0,
+            loss: f64::NAN,
+            polisher: None,
+            final_loss: None,
         }
     }
-    let columns = Array2::from_shape_fn((p, dimension), |(i, j)| basis[j][i]);
-    polish_in(
-        &objective,
-        &mut theta,
-        config.run.polish_steps,
-        Some(&columns),
-    )
+
+    /// Advances by up to `steps` optimiser steps, or one polishing step; returns the final
+    /// loss once the run is over.
+    pub fn advance(&mut self, steps: u64) -> Option<f64> {
+        if self.final_loss.is_some() {
+            return self.final_loss;
+        }
+        let objective = Objective::new(&self.task, self.config.width);
+        if let Some(polisher) = &mut self.polisher {
+            if !polisher.step(&objective, &mut self.theta) {
+                self.final_loss = Some(polisher.loss());
+            }
+            return self.final_loss;
+        }
+        let stop_below = self.config.run.training().converged_loss;
+        for _ in 0..steps {
+            self.loss = objective.loss_and_gradient(&self.theta, &mut self.grad);
+            if !self.loss.is_finite() {
+                self.final_loss = Some(f64::INFINITY);
+                return self.final_loss;
+            }
+            if self.step >= self.config.run.train.max_steps || self.loss < stop_below {
+                let p = self.theta.len();
+                let columns = Array2::from_shape_fn((p, self.z.len()), |(i, j)| self.basis[j][i]);
+                self.polisher = Some(Polisher::new(
+                    &objective,
+                    &self.theta,
+                    self.config.run.polish_steps,
+                    Some(columns),
+                ));
+                return None;
+            }
+            for (g, col) in self.gz.iter_mut().zip(&self.basis) {
+                *g = col.iter().zip(&self.grad).map(|(a, b)| a * b).sum();
+            }
+            self.optimizer.step(&mut self.z, &self.gz);
+            self.theta.copy_from_slice(&self.theta0);
+            for (zi, col) in self.z.iter().zip(&self.basis) {
+                for (t, c) in self.theta.iter_mut().zip(col) {
+                    *t += zi * c;
+                }
+            }
+            self.step += 1;
+        }
+        None
+    }
+}
+
+/// Trains one student inside a random `dimension`-dimensional subspace; returns the final loss.
+pub fn run_in_subspace(
+    task: &Arc<Task>,
+    config: &SubspaceConfig,
+    dimension: usize,
+    seed: u64,
+) -> f64 {
+    let mut run = SubspaceRun::new(task, config, dimension, seed);
+    loop {
+        if let Some(loss) = run.advance(1024) {
+            return loss;
+        }
+    }
 }
 
 /// Runs the subspace experiment.

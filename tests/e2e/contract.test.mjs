@@ -11,8 +11,10 @@ import { BODY_DATA, ELEMENT_DATA, attributeName } from './contract.mjs';
 
 const WEB = fileURLToPath(new URL('../../src/web/', import.meta.url));
 
+/** Every Rust source under src/web/, subfolders included. */
 async function webSources() {
-  const files = (await readdir(WEB)).filter((f) => f.endsWith('.rs'));
+  const files = (await readdir(WEB, { recursive: true })).filter((f) => f.endsWith('.rs'));
+  assert.ok(files.length > 10, `only ${files.length} sources under src/web/`);
   return (await Promise.all(files.map((f) => readFile(join(WEB, f), 'utf8')))).join('\n');
 }
 
