@@ -96,7 +96,7 @@ pub fn status(scene: &EscapeScene, last: f64) -> String {
             ),
         };
         return format!(
-            "Stuck: loss {last:.2e}, gradient norm {:.0e}; {what}",
+            "Stuck: loss {last:.2e}, gradient norm {:.1e}; {what}",
             e.gradient_norm
         );
     };
