@@ -202,7 +202,7 @@ fn loss_curves_svg(w: u32, h: u32, scale: f64) -> String {
     ];
     let events = vec![(8000.0, "neuron added".to_string())];
     svg(w, h, |root| {
-        charts::loss_curves(root, &series, 1e-5, &events, scale).unwrap()
+        charts::loss_curves(root, &series, 1e-5, &events, Look::plain(scale)).unwrap()
     })
 }
 
@@ -443,7 +443,7 @@ fn negative_eigenvalues_are_vermilion() {
     let before = [2e-3, 5e-3, 1e-2, 4e-2, 0.1];
     let after = [-0.3, -2e-3, 0.0, 1e-3, 6e-3];
     let s = svg(540, 340, |root| {
-        charts::spectrum(root, &before, Some(&after), 5, 0.6).unwrap()
+        charts::spectrum(root, &before, Some(&after), 5, Look::plain(0.6)).unwrap()
     });
     save("spectrum", &s);
     assert_texts(
@@ -474,7 +474,7 @@ fn negative_eigenvalues_are_vermilion() {
     assert!(!s.contains(ORANGE));
     assert_ticks_apart(&s, "spectrum");
     let stuck = svg(540, 340, |root| {
-        charts::spectrum(root, &before, None, 5, 0.6).unwrap()
+        charts::spectrum(root, &before, None, 5, Look::plain(0.6)).unwrap()
     });
     assert!(!stuck.contains(GREEN) && !stuck.contains(VERMILION));
 }

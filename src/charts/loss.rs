@@ -16,16 +16,16 @@ pub type Curve = (String, Vec<(f64, f64)>, RGBColor);
 /// Several loss curves on one log-scale chart, with the success threshold (dark grey,
 /// dashed), a labelled vertical line at each of `events` (`(step, label)`, grey) and a dot on
 /// each curve's last point (the number a status line quotes, after polishing). The legend
-/// sits above the chart; `s` scales every size (1 for a 960x600 figure). Non-positive and
+/// sits above the chart; `look` scales every size (1 for a 960x600 figure). Non-positive and
 /// non-finite losses are left out.
 pub fn loss_curves<DB: DrawingBackend>(
     root: &Area<DB>,
     series: &[Curve],
     threshold: f64,
     events: &[(f64, String)],
-    s: f64,
+    look: Look,
 ) -> Res {
-    let s = scale_for(root, Look::plain(s));
+    let s = scale_for(root, look);
     blank(root)?;
     let logs: Vec<Vec<(f64, f64)>> = series
         .iter()

@@ -46,6 +46,9 @@ pub struct Look {
     pub scale: f64,
     /// Draw the title.
     pub caption: bool,
+    /// The smallest scale a chart may shrink to for room (presentation mode keeps its text at
+    /// the frame's size; 0 lets wide, short charts scale their text with their height).
+    pub min_scale: f64,
 }
 
 impl Look {
@@ -53,6 +56,7 @@ impl Look {
     pub const FIGURE: Look = Look {
         scale: 1.0,
         caption: true,
+        min_scale: 0.0,
     };
 
     /// A chart without a title at `scale`.
@@ -60,6 +64,7 @@ impl Look {
         Look {
             scale,
             caption: false,
+            min_scale: 0.0,
         }
     }
 }

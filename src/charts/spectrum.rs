@@ -43,15 +43,15 @@ const BAR: Glyph = Glyph {
 };
 
 /// The `count` smallest Hessian eigenvalues `before` and (if given) `after` widening, side
-/// by side on a signed log scale; `s` scales every size (1 for a 960x600 figure).
+/// by side on a signed log scale; `look` scales every size (1 for a 960x600 figure).
 pub fn spectrum<DB: DrawingBackend>(
     root: &Area<DB>,
     before: &[f64],
     after: Option<&[f64]>,
     count: usize,
-    s: f64,
+    look: Look,
 ) -> Res {
-    let s = scale_for(root, Look::plain(s));
+    let s = scale_for(root, look);
     blank(root)?;
     let take = |v: &[f64]| {
         v.iter()

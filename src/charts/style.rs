@@ -49,7 +49,10 @@ pub fn font(size: f64, s: f64) -> TextStyle<'static> {
 pub fn scale_for<DB: DrawingBackend>(area: &Area<DB>, look: Look) -> f64 {
     let (w, h) = area.dim_in_pixel();
     if (w as f64) > 2.5 * h as f64 {
-        look.scale.min(h as f64 / 400.0).max(0.6 * look.scale)
+        look.scale
+            .min(h as f64 / 400.0)
+            .max(0.6 * look.scale)
+            .max(look.min_scale)
     } else {
         look.scale
     }
@@ -385,7 +388,11 @@ pub fn axes<DB: DrawingBackend>(
     a: &Axes<'_>,
     s: f64,
 ) -> Res {
-    let (x_desc, y_desc, x_fmt, y_fmt) = (a.x_desc, a.y_desc, a.x_fmt, a.y_fmt);
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    let title_px = font_px(AXIS, s);
+    let x_desc = fit_title(a.x_desc, w as f64, title_px);
+    let y_desc = fit_title(a.y_desc, h as f64, title_px);
+    let (x_fmt, y_fmt) = (a.x_fmt, a.y_fmt);
     let grid = if a.grid {
         GRID.stroke_width(px(1.0, s) as u32)
     } else {
@@ -393,10 +400,10 @@ pub fn axes<DB: DrawingBackend>(
     };
     let mut mesh = chart.configure_mesh();
     if !x_desc.is_empty() {
-        mesh.x_desc(x_desc);
+        mesh.x_desc(x_desc.as_str());
     }
     if !y_desc.is_empty() {
-        mesh.y_desc(y_desc);
+        mesh.y_desc(y_desc.as_str());
     }
     mesh.set_all_tick_mark_size(px(6.0, s))
         .x_labels(1000)
@@ -410,6 +417,40 @@ pub fn axes<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .draw()
         .map_err(err)
+}
+
+/// Estimated width in px of `text` at `font_px` (sans-serif: about 0.55 em a character).
+fn text_width(text: &str, font_px: f64) -> f64 {
+    0.55 * font_px * text.chars().count() as f64
+}
+
+/// An axis title that fits in `room` px at `font_px`: the title, else without its trailing
+/// parenthesis ("loss (log scale)" → "loss"), else as many of its first words as fit (the
+/// first one at least), so that a title is never clipped by the canvas edge.
+pub fn fit_title(title: &str, room: f64, font_px: f64) -> String {
+    if text_width(title, font_px) <= room {
+        return title.to_string();
+    }
+    let short = match title.find(" (") {
+        Some(i) => &title[..i],
+        None => title,
+    };
+    if text_width(short, font_px) <= room {
+        return short.to_string();
+    }
+    let mut out = String::new();
+    for word in short.split_whitespace() {
+        let next = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if !out.is_empty() && text_width(&next, font_px) > room {
+            break;
+        }
+        out = next;
+    }
+    out
 }
 
 /// Formats a positive number as `1e-5`, `3e-2` or `2.5e-3` for log axes (empty for others).
@@ -435,6 +476,22 @@ pub fn sci(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_titles_are_shortened_to_fit_never_clipped() {
+        let px = 14.0;
+        assert_eq!(fit_title("loss (log scale)", 500.0, px), "loss (log scale)");
+        assert_eq!(fit_title("loss (log scale)", 60.0, px), "loss");
+        assert_eq!(
+            fit_title("Hessian eigenvalue (signed log)", 150.0, px),
+            "Hessian eigenvalue"
+        );
+        assert_eq!(
+            fit_title("Hessian eigenvalue (signed log)", 80.0, px),
+            "Hessian"
+        );
+        assert!(text_width(&fit_title("student width n", 100.0, px), px) <= 100.0);
+    }
 
     #[test]
     fn sci_formats_log_ticks() {

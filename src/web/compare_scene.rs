@@ -139,7 +139,7 @@ impl CompareScene {
         ];
         let thr = self.settings.threshold;
         draw(&series, "compare-loss", |root, v, s| {
-            charts::loss_curves(root, v, thr, &[], s.scale)
+            charts::loss_curves(root, v, thr, &[], s)
         });
         for (id, run) in [
             ("compare-fit-narrow", &self.narrow),

@@ -124,6 +124,22 @@ fn try_other_neuron() {
     }
 }
 
+/// Hides the first visit's lede.
+fn hide_lede() {
+    if let Some(lede) = dom::document().get_element_by_id("lede") {
+        dom::set_hidden(&lede, true);
+    }
+}
+
+/// Opens or closes the settings drawer (on phones the controls are folded away).
+fn toggle_drawer() {
+    let open = dom::body().get_attribute("data-drawer").as_deref() != Some("open");
+    dom::set_body_data("drawer", if open { "open" } else { "closed" });
+    if let Some(b) = dom::document().get_element_by_id("controls-toggle") {
+        let _ = b.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    }
+}
+
 /// Every button of the page.
 pub fn wire_buttons() {
     on_app("play", App::toggle_running);
@@ -171,6 +187,12 @@ pub fn wire_buttons() {
     on_router("escape-reset", |r| {
         r.escape = Some(crate::web::escape_scene::EscapeScene::new(&r.settings));
     });
+    on_click("lede-story", || {
+        hide_lede();
+        go_to_page(1);
+    });
+    on_click("lede-play", hide_lede);
+    on_click("controls-toggle", toggle_drawer);
     on_click("story-prev", || turn_page(-1));
     on_click("story-next", || turn_page(1));
     on_click("share", export::copy_url);
@@ -199,9 +221,22 @@ pub fn wire_buttons() {
 }
 
 /// Space plays or pauses, `s` steps, `r` resets (playground); arrows and PageUp/PageDown (what
-/// presenter clickers send) turn story pages. Keys typed into a form field are the field's;
-/// on a focused button only space and Enter are (they press it).
+/// presenter clickers send) turn story pages; whatever has the focus, except a form field
+/// (keys typed there are the field's). Enter presses a focused button as usual; space is the
+/// page's, even on a button (its keyup would press the button, so that is cancelled).
 pub fn wire_keyboard() {
+    listen(&dom::document(), "keyup", |event| {
+        let on_button = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.tag_name() == "BUTTON");
+        let space = event
+            .dyn_ref::<web_sys::KeyboardEvent>()
+            .is_some_and(|k| k.key() == " ");
+        if on_button && space {
+            event.prevent_default();
+        }
+    });
     listen(&dom::document(), "keydown", |event| {
         let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
             return;
@@ -216,9 +251,12 @@ pub fn wire_keyboard() {
             .map(|e| e.tag_name())
             .unwrap_or_default();
         let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
-        let pressing = tag == "BUTTON" && matches!(name.as_str(), " " | "Enter");
-        if typing || pressing {
+        if typing || name == "Enter" {
             return;
+        }
+        if name == " " && tag == "BUTTON" {
+            // Not a press of the focused button: space is the page's.
+            event.prevent_default();
         }
         let Some((scene, in_story)) = with_router(|r| {
             (

@@ -24,6 +24,6 @@ pub fn draw(
         .into_iter()
         .collect();
     draw_chart(canvas, |root, look| {
-        charts::loss_curves(root, &series, threshold, &events, look.scale)
+        charts::loss_curves(root, &series, threshold, &events, look)
     })
 }

@@ -84,6 +84,14 @@ pub fn start() {
         return;
     }
     controls::populate();
+    // A visitor who arrives without a link first reads what the page is about.
+    let first_visit = dom::window()
+        .location()
+        .hash()
+        .map_or(true, |h| h.trim_start_matches('#').is_empty());
+    if let Some(lede) = dom::document().get_element_by_id("lede") {
+        dom::set_hidden(&lede, !first_visit);
+    }
     let (settings, notices) = url::read_hash();
     controls::write(&settings);
     controls::show_notices(&notices);

@@ -71,7 +71,8 @@ pub fn draw(canvas: &HtmlCanvasElement, net: &Network, mask: &[bool]) {
     }
     node(xo, h / 2.0, "#dddddd");
     ctx.set_fill_style_str("#222222");
-    ctx.set_font(&format!("{}px sans-serif", (12.0 * ratio).round()));
+    let px = crate::web::style::label_px(12.0) * ratio;
+    ctx.set_font(&format!("{}px sans-serif", px.round()));
     ctx.set_text_align("center");
     let _ = ctx.fill_text("inputs", xi, h - 4.0 * ratio);
     let _ = ctx.fill_text("hidden neurons", xh, h - 4.0 * ratio);

@@ -212,11 +212,7 @@ pub fn draw<T>(
         return;
     };
     let root = backend.into_drawing_area();
-    let width = canvas.width() as f64 / ratio;
-    let look = charts::Look {
-        scale: ratio * (width / 900.0).clamp(0.6, 1.0),
-        caption: false,
-    };
+    let look = crate::web::style::page_look(canvas.width() as f64 / ratio, ratio);
     if let Err(e) = f(&root, value, look) {
         web_sys::console::warn_1(&format!("chart not drawn: {e}").into());
     }

@@ -339,7 +339,7 @@ impl TicketsScene {
             series.push((name, points(&r.curve()), palette::WIDER));
         }
         draw(&series, "tickets-loss", |root, v, s| {
-            charts::loss_curves(root, v, thr, &[], s.scale)
+            charts::loss_curves(root, v, thr, &[], s)
         });
         if let (Some(c), Some((net, mask))) = (
             dom::by_id::<HtmlCanvasElement>("tickets-diagram"),

@@ -8,6 +8,11 @@ use crate::web::workers::{self, Pool};
 use crate::web::{fit_plot, loss_plot, slice_plot};
 use web_sys::HtmlCanvasElement;
 
+/// The play icon (inline SVG).
+const PLAY_ICON: &str = r#"<svg class="icon" aria-hidden="true" viewBox="0 0 10 10"><path d="M2 1v8l7-4z" fill="currentColor"/></svg>"#;
+/// The pause icon (inline SVG).
+const PAUSE_ICON: &str = r#"<svg class="icon" aria-hidden="true" viewBox="0 0 10 10"><path d="M2 1h2v8H2zM6 1h2v8H6z" fill="currentColor"/></svg>"#;
+
 /// Minimum milliseconds between redraws of each plot while training runs.
 const LOSS_INTERVAL_MS: f64 = 60.0;
 const FIT_INTERVAL_MS: f64 = 150.0;
@@ -162,14 +167,15 @@ impl View {
             }
             self.status = status;
         }
-        let play = if app.running {
-            "⏸ Pause"
+        // Icons as inline SVG (a font may lack the pause glyph), words beside them.
+        let (word, icon) = if app.running {
+            ("Pause", PAUSE_ICON)
         } else {
-            "▶ Train"
+            ("Train", PLAY_ICON)
         };
         if let Some(b) = dom::document().get_element_by_id("play") {
-            if b.text_content().as_deref() != Some(play) {
-                b.set_text_content(Some(play));
+            if b.text_content().as_deref().map(str::trim) != Some(word) {
+                b.set_inner_html(&format!("{icon} {word}"));
                 let _ = b.set_attribute("aria-pressed", if app.running { "true" } else { "false" });
             }
             let finished = run.outcome().is_some();

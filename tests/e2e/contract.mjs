@@ -13,6 +13,7 @@ export const BODY_DATA = {
   embed: '"1" in embed mode (slides)',
   gran: 'ticket granularity, neuron or weight',
   copiedUrl: 'the URL "Copy link" copied',
+  drawer: 'open or closed: the settings drawer on phones',
   // playground
   step: 'optimiser plus polishing steps of the playground run',
   loss: 'the playground run\'s current loss (the last point of its loss curve)',

@@ -66,16 +66,14 @@ impl EscapeScene {
             events.push((offset, "neuron added".to_string()));
         }
         draw(&(series, events), "escape-loss", |root, v, s| {
-            charts::loss_curves(root, &v.0, thr, &v.1, s.scale)
+            charts::loss_curves(root, &v.0, thr, &v.1, s)
         });
         if let Some(stuck) = &self.stuck {
             let after = self.attempt.as_ref().map(|a| a.spectrum.clone());
             draw(
                 &(stuck.spectrum.clone(), after),
                 "escape-spectrum",
-                |root, v, s| {
-                    charts::spectrum(root, &v.0, v.1.as_deref(), SHOWN_EIGENVALUES, s.scale)
-                },
+                |root, v, s| charts::spectrum(root, &v.0, v.1.as_deref(), SHOWN_EIGENVALUES, s),
             );
         }
         if let (Some(c), Some(done)) = (

@@ -1,0 +1,135 @@
+// End-to-end tests of the page for a lecturer and a first-time visitor: text legible on a
+// slide (presentation mode), keys that a presenter clicker sends, the first screen without a
+// link, and a page opened from a file.
+//
+//   node --test tests/e2e/present.test.mjs
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DIST, HD, SLIDE, TEST_TIMEOUT, bodyNumber, useBrowser,
+  waitBodyData, waitBodyNumberAtLeast, withPage,
+} from './harness.mjs';
+
+useBrowser();
+
+// Small settings for each scene in embed mode (as the scene tests use).
+const EMBED = {
+  playground: 'scene=playground',
+  sweep: 'scene=sweep&runs=4&widths=3,4,8',
+  tickets: 'scene=tickets&alpha=16&seed=2&runs=6',
+  escape: 'scene=escape&case=1',
+  compare: 'scene=compare',
+  story: 'scene=story&page=1',
+};
+
+/** Records the font size of every `fillText` on a canvas of the page. */
+function recordCanvasFonts() {
+  window.__fonts = [];
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    const m = /(\d+(?:\.\d+)?)px/.exec(this.font);
+    if (m && this.canvas.id) window.__fonts.push({ px: Number(m[1]), text: String(text), canvas: this.canvas.id });
+    return fill.call(this, text, ...rest);
+  };
+}
+
+/** The smallest canvas text drawn so far and the smallest visible DOM text. */
+function smallestText(page) {
+  return page.evaluate(() => {
+    const canvas = window.__fonts.reduce((m, f) => (!m || f.px < m.px ? f : m), null);
+    let dom = null;
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (!dom || px < dom.px) dom = { px, text: el.textContent.trim().slice(0, 40), id: el.id, tag: el.tagName };
+    }
+    return { canvas, dom, fonts: window.__fonts.length };
+  });
+}
+
+describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => {
+  for (const [viewport, min] of [[SLIDE, 14], [HD, 18]]) {
+    const size = `${viewport.width}x${viewport.height}`;
+    test(`embed mode at ${size}: no text under ${min} px, on canvas or in the page`, { timeout: TEST_TIMEOUT }, async (t) => {
+      const failures = [];
+      for (const [scene, hash] of Object.entries(EMBED)) {
+        await withPage(t, { hash: `#${hash}&embed=1`, viewport, init: recordCanvasFonts }, async (page) => {
+          if (scene === 'escape') await waitBodyData(page, 'escapePhase', ['stuck', 'not-stuck'], 60_000);
+          await page.waitForTimeout(1500);
+          const s = await smallestText(page);
+          t.diagnostic(`${scene}: ${s.fonts} canvas texts, smallest ${JSON.stringify(s.canvas)}; DOM ${JSON.stringify(s.dom)}`);
+          if (!s.canvas) failures.push(`${scene}: no canvas text drawn`);
+          else if (s.canvas.px < min) failures.push(`${scene}: canvas text ${s.canvas.px}px "${s.canvas.text}" on #${s.canvas.canvas}`);
+          if (s.dom && s.dom.px < min) failures.push(`${scene}: DOM text ${s.dom.px}px ${s.dom.tag}#${s.dom.id} "${s.dom.text}"`);
+          if (viewport === SLIDE) await page.screenshot({ path: join(ARTIFACTS, `present-${scene}-${size}.png`) });
+        });
+      }
+      assert.deepEqual(failures, [], failures.join('\n'));
+    });
+  }
+
+  test('keys work after a click: ArrowRight and PageDown turn pages, space plays, s steps', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '#scene=story&page=1' }, async (page) => {
+      const title = () => page.locator('#story-title').textContent();
+      await page.locator('#story-next').click();
+      await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('2.'));
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('3.'), null, { timeout: 5000 });
+      await page.keyboard.press('PageDown');
+      await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('4.'), null, { timeout: 5000 });
+      await page.keyboard.press('PageUp');
+      await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('3.'), null, { timeout: 5000 });
+      t.diagnostic(`now on ${await title()}`);
+    });
+    await withPage(t, { hash: '#scene=playground' }, async (page) => {
+      await page.locator('#step').click(); // focus stays on the Step button
+      const step = await bodyNumber(page, 'step');
+      await page.keyboard.press('s');
+      await waitBodyNumberAtLeast(page, 'step', step + 1, 5000);
+      await page.keyboard.press(' ');
+      await waitBodyData(page, 'running', '1', 5000);
+      await page.keyboard.press(' ');
+      await waitBodyData(page, 'running', '0', 5000);
+      const paused = await bodyNumber(page, 'step');
+      await page.waitForTimeout(300);
+      assert.equal(await bodyNumber(page, 'step'), paused, 'space on the focused Step button also stepped');
+    });
+  });
+
+  test('the first screen says what the page is about and offers the story', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '' }, async (page) => {
+      const lede = page.locator('#lede');
+      assert.ok(await lede.isVisible(), 'no lede on the first visit');
+      assert.match(await lede.textContent(), /wider neural networks train better/);
+      await page.screenshot({ path: join(ARTIFACTS, 'first-screen-1366x768.png') });
+      await page.locator('#lede-story').click();
+      await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('1.'), null, { timeout: 5000 });
+      assert.ok(!(await lede.isVisible()), 'the lede stays after starting the story');
+    });
+    await withPage(t, { hash: '#scene=playground' }, async (page) => {
+      assert.ok(!(await page.locator('#lede').isVisible()), 'a link opens straight on its scene');
+    });
+  });
+
+  test('opened from file://, the page says it needs a web server', { timeout: TEST_TIMEOUT }, async (t) => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(DIST, 'index.html')).href);
+      await page.waitForFunction(() => document.body.dataset.file === '1', null, { timeout: 10_000 });
+      const notice = await page.locator('#notice-text').textContent();
+      t.diagnostic(notice);
+      assert.match(notice, /needs a web server/);
+      assert.ok(await page.locator('#notice').isVisible());
+      assert.doesNotMatch(await page.locator('#status').textContent(), /Loading/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
