@@ -72,11 +72,12 @@ export function assertNoErrors(problems) {
  * Opens the explorer (with an optional `#hash`) in a fresh browser context, collecting console
  * errors and uncaught page errors, runs `body(page, problems)`, and closes the context. `init`
  * runs in the page before its own scripts (Playwright's addInitScript). With
- * `noErrors`, it then also checks that no error was reported. On failure a screenshot is saved
- * to artifacts/e2e/fail-<test>.png.
+ * `noErrors`, it then also checks that no error was reported. `context` holds further options
+ * of Playwright's browser.newContext (e.g. `{ hasTouch: true, isMobile: true }` for a phone).
+ * On failure a screenshot is saved to artifacts/e2e/fail-<test>.png.
  */
-export async function withPage(t, { hash = '', viewport = LAPTOP, noErrors = false, init = null } = {}, body) {
-  const context = await state.browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
+export async function withPage(t, { hash = '', viewport = LAPTOP, noErrors = false, init = null, context: contextOptions = {} } = {}, body) {
+  const context = await state.browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true, ...contextOptions });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], failedRequests: [] };
