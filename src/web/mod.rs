@@ -13,6 +13,7 @@
 //!
 //! The `data-*` attributes the end-to-end tests read are listed in `tests/e2e/contract.mjs`.
 
+pub mod announce;
 pub mod app;
 pub mod bench;
 pub mod canvas;

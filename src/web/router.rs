@@ -4,6 +4,7 @@
 
 use crate::settings::{Named, SceneKind, Settings};
 use crate::story::{self, Action};
+use crate::web::announce::Announcer;
 use crate::web::compare_scene::CompareScene;
 use crate::web::escape_scene::EscapeScene;
 use crate::web::playground::Playground;
@@ -42,6 +43,7 @@ pub struct Router {
     pending: Option<Action>,
     force: bool,
     panel: StoryPanel,
+    announcer: Announcer,
 }
 
 /// Rebuilds `slot` (cancelling the old scene) unless it was built for `new`; else updates it.
@@ -69,6 +71,7 @@ impl Router {
             pending: None,
             force: true,
             panel: StoryPanel::default(),
+            announcer: Announcer::default(),
         }
     }
 
@@ -159,5 +162,6 @@ impl Router {
             self.panel = panel;
         }
         dom::set_body_data("shown", shown(&self.settings).name());
+        self.announcer.update(shown(&self.settings));
     }
 }

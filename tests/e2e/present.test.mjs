@@ -132,4 +132,26 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
       await browser.close();
     }
   });
+
+  test('the live region announces outcomes, not every step; every PNG button has its own name', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '#scene=playground&width=5&seed=3&speed=300' }, async (page) => {
+      await page.evaluate(() => {
+        window.__said = [];
+        new MutationObserver(() => window.__said.push(document.getElementById('announce').textContent))
+          .observe(document.getElementById('announce'), { childList: true, characterData: true, subtree: true });
+      });
+      await page.locator('#play').click();
+      await waitBodyData(page, 'runPhase', ['success', 'failed', 'diverged'], 60_000);
+      await page.waitForTimeout(300);
+      const said = await page.evaluate(() => window.__said);
+      const steps = await bodyNumber(page, 'step');
+      t.diagnostic(`${said.length} announcements over ${steps} steps: ${JSON.stringify(said.map((x) => x.slice(0, 60)))}`);
+      assert.ok(said.length >= 2 && said.length <= 6, `${said.length} announcements`);
+      assert.match(said.at(-1), /Success/);
+      assert.match(await page.getAttribute('#loss-canvas', 'aria-label'), /Now: .*Success/);
+      const names = await page.$$eval('button[data-png]', (bs) => bs.map((b) => b.getAttribute('aria-label')));
+      assert.ok(names.every((n) => /^Save .+ as PNG$/.test(n)), JSON.stringify(names));
+      assert.equal(new Set(names).size, names.length, `PNG buttons share names: ${JSON.stringify(names)}`);
+    });
+  });
 });
