@@ -26,15 +26,61 @@ const EMBED = {
   story: 'scene=story&page=1',
 };
 
-/** Records the font size of every `fillText` on a canvas of the page. */
+/**
+ * Records the font size of every `fillText` on a canvas of the page, and the box each text of
+ * the canvas's latest drawing covers (a fill of the whole canvas starts a new drawing).
+ */
 function recordCanvasFonts() {
   window.__fonts = [];
+  window.__boxes = {};
   const fill = CanvasRenderingContext2D.prototype.fillText;
-  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-    const m = /(\d+(?:\.\d+)?)px/.exec(this.font);
-    if (m && this.canvas.id) window.__fonts.push({ px: Number(m[1]), text: String(text), canvas: this.canvas.id });
-    return fill.call(this, text, ...rest);
+  const rect = CanvasRenderingContext2D.prototype.fillRect;
+  CanvasRenderingContext2D.prototype.fillRect = function (x, y, w, h) {
+    if (this.canvas.id && x <= 0 && y <= 0 && w >= this.canvas.width && h >= this.canvas.height) {
+      window.__boxes[this.canvas.id] = [];
+    }
+    return rect.call(this, x, y, w, h);
   };
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    const m = /(\d+(?:\.\d+)?)px/.exec(this.font);
+    const id = this.canvas.id;
+    if (m && id && String(text).trim()) {
+      const px = Number(m[1]);
+      window.__fonts.push({ px, text: String(text), canvas: id });
+      // The text's box in canvas pixels, from its metrics, alignment and the transform.
+      const mt = this.measureText(String(text));
+      const left = x - mt.actualBoundingBoxLeft;
+      const right = x + mt.actualBoundingBoxRight;
+      const top = y - mt.actualBoundingBoxAscent;
+      const bottom = y + mt.actualBoundingBoxDescent;
+      const tf = this.getTransform();
+      const pts = [[left, top], [right, top], [left, bottom], [right, bottom]]
+        .map(([a, b]) => [tf.a * a + tf.c * b + tf.e, tf.b * a + tf.d * b + tf.f]);
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      (window.__boxes[id] ??= []).push({ text: String(text), x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) });
+    }
+    return fill.call(this, text, x, y, ...rest);
+  };
+}
+
+/** Pairs of texts of one canvas's latest drawing whose boxes overlap (by more than 1 px). */
+function overlappingTexts(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const [id, boxes] of Object.entries(window.__boxes)) {
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+          const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+          if (w > 1 && h > 1) out.push(`#${id}: "${a.text}" and "${b.text}"`);
+        }
+      }
+    }
+    return out;
+  });
 }
 
 /** The smallest canvas text drawn so far and the smallest visible DOM text. */
@@ -56,7 +102,7 @@ function smallestText(page) {
 describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => {
   for (const [viewport, min] of [[SLIDE, 14], [HD, 18]]) {
     const size = `${viewport.width}x${viewport.height}`;
-    test(`embed mode at ${size}: no text under ${min} px, on canvas or in the page`, { timeout: TEST_TIMEOUT }, async (t) => {
+    test(`embed mode at ${size}: no text under ${min} px, on canvas or in the page; no two canvas texts overlap`, { timeout: TEST_TIMEOUT }, async (t) => {
       const failures = [];
       for (const [scene, hash] of Object.entries(EMBED)) {
         await withPage(t, { hash: `#${hash}&embed=1`, viewport, init: recordCanvasFonts }, async (page) => {
@@ -67,6 +113,7 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
           if (!s.canvas) failures.push(`${scene}: no canvas text drawn`);
           else if (s.canvas.px < min) failures.push(`${scene}: canvas text ${s.canvas.px}px "${s.canvas.text}" on #${s.canvas.canvas}`);
           if (s.dom && s.dom.px < min) failures.push(`${scene}: DOM text ${s.dom.px}px ${s.dom.tag}#${s.dom.id} "${s.dom.text}"`);
+          for (const o of await overlappingTexts(page)) failures.push(`${scene}: overlapping texts ${o}`);
           if (viewport === SLIDE) await page.screenshot({ path: join(ARTIFACTS, `present-${scene}-${size}.png`) });
         });
       }
