@@ -157,14 +157,21 @@ impl SweepScene {
         for w in &result.widths {
             let _ = write!(
                 rows,
-                "<tr><td>{}</td><td>{}/{}</td><td>{:.0}%</td><td>{:.0}–{:.0}%</td><td>{:.1e}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 w.width,
                 w.successes,
                 w.runs,
-                100.0 * w.success_rate,
-                100.0 * w.ci.0,
-                100.0 * w.ci.1,
-                w.median_final_loss,
+                pct(w.success_rate),
+                if w.runs == 0 {
+                    "–".to_string()
+                } else {
+                    format!("{:.0}–{:.0}%", 100.0 * w.ci.0, 100.0 * w.ci.1)
+                },
+                if w.median_final_loss.is_finite() {
+                    format!("{:.1e}", w.median_final_loss)
+                } else {
+                    "–".to_string()
+                },
                 pct(w.lottery_disjoint),
                 pct(w.lottery_combinatorial)
             );
