@@ -102,6 +102,15 @@ fn has_text(svg: &str, wanted: &str) -> bool {
     texts(svg).iter().any(|t| t == wanted)
 }
 
+/// An axis title is drawn whole, or shortened to its first words where the axis is too short
+/// for it (`charts::style::fit_title`), never clipped mid-word.
+fn assert_title(svg: &str, full: &str) {
+    let ok = texts(svg)
+        .iter()
+        .any(|t| !t.is_empty() && (t == full || full.starts_with(&format!("{t} "))));
+    assert!(ok, "no title {full:?} (or its head) among {:?}", texts(svg));
+}
+
 fn assert_texts(svg: &str, wanted: &[&str]) {
     for w in wanted {
         assert!(has_text(svg, w), "no text {w:?} among {:?}", texts(svg));
@@ -220,12 +229,12 @@ fn the_loss_chart_labels_its_threshold_axes_and_events_without_crowding() {
     ] {
         let s = loss_curves_svg(w, h, scale);
         save(&format!("loss_{w}x{h}"), &s);
+        assert_title(&s, "loss (log scale)");
+        assert_title(&s, "step (optimiser, then polishing)");
         assert_texts(
             &s,
             &[
                 "success threshold 1e-5",
-                "loss (log scale)",
-                "step (optimiser, then polishing)",
                 "neuron added",
                 "width 4",
                 "width 5",
