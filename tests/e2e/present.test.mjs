@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import {
   ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DIST, HD, SLIDE, TEST_TIMEOUT, bodyNumber, useBrowser,
@@ -15,6 +16,8 @@ import {
 } from './harness.mjs';
 
 useBrowser();
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // Small settings for each scene in embed mode (as the scene tests use).
 const EMBED = {
@@ -201,4 +204,22 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
       assert.equal(new Set(names).size, names.length, `PNG buttons share names: ${JSON.stringify(names)}`);
     });
   });
+
+  for (const [name, viewport, context] of [['laptop', { width: 1366, height: 768 }, {}], ['phone', { width: 390, height: 844 }, { hasTouch: true, isMobile: true }]]) {
+    test(`axe-core finds no critical or serious violation in any view (${name})`, { timeout: TEST_TIMEOUT }, async (t) => {
+      const found = [];
+      for (const hash of ['', ...Object.values(EMBED).map((h) => `#${h}`), '#scene=story&page=7']) {
+        await withPage(t, { hash, viewport, context }, async (page) => {
+          await page.waitForTimeout(1000);
+          await page.addScriptTag({ path: AXE });
+          const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+            .filter((x) => ['critical', 'serious'].includes(x.impact))
+            .map((x) => `${x.impact} ${x.id} on ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+          t.diagnostic(`${hash || '(no hash)'}: ${v.length} violations`);
+          found.push(...v.map((x) => `${hash || '(no hash)'}: ${x}`));
+        });
+      }
+      assert.deepEqual(found, [], found.join('\n'));
+    });
+  }
 });
