@@ -140,6 +140,18 @@ fn toggle_drawer() {
     }
 }
 
+/// The colour theme after the current one: auto (the system's), dark, light.
+fn next_theme() {
+    let now = dom::body().get_attribute("data-theme").unwrap_or_default();
+    let next = match now.as_str() {
+        "dark" => "light",
+        "light" => "auto",
+        _ => "dark",
+    };
+    dom::set_body_data("theme", next);
+    dom::set_text("theme", &format!("Theme: {next}"));
+}
+
 /// Every button of the page.
 pub fn wire_buttons() {
     on_app("play", App::toggle_running);
@@ -193,6 +205,7 @@ pub fn wire_buttons() {
     });
     on_click("lede-play", hide_lede);
     on_click("controls-toggle", toggle_drawer);
+    on_click("theme", next_theme);
     on_click("story-prev", || turn_page(-1));
     on_click("story-next", || turn_page(1));
     on_click("share", export::copy_url);

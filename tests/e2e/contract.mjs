@@ -14,6 +14,7 @@ export const BODY_DATA = {
   gran: 'ticket granularity, neuron or weight',
   copiedUrl: 'the URL "Copy link" copied',
   drawer: 'open or closed: the settings drawer on phones',
+  theme: 'auto, dark or light: the colour theme the visitor chose',
   // playground
   step: 'optimiser plus polishing steps of the playground run',
   loss: 'the playground run\'s current loss (the last point of its loss curve)',

@@ -162,8 +162,16 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
       await page.waitForFunction(() => document.getElementById('story-title').textContent.startsWith('1.'), null, { timeout: 5000 });
       assert.ok(!(await lede.isVisible()), 'the lede stays after starting the story');
     });
-    await withPage(t, { hash: '#scene=playground' }, async (page) => {
+    await withPage(t, { hash: '#scene=playground', context: { colorScheme: 'light' } }, async (page) => {
       assert.ok(!(await page.locator('#lede').isVisible()), 'a link opens straight on its scene');
+      const ink = () => page.evaluate(() => getComputedStyle(document.body).color);
+      assert.equal(await ink(), 'rgb(34, 34, 34)');
+      await page.locator('#theme').click();
+      await waitBodyData(page, 'theme', 'dark', 2000);
+      assert.equal(await ink(), 'rgb(230, 230, 230)', 'the theme button turns the page dark');
+      await page.locator('#theme').click();
+      await waitBodyData(page, 'theme', 'light', 2000);
+      assert.equal(await ink(), 'rgb(34, 34, 34)');
     });
   });
 
@@ -205,12 +213,21 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
     });
   });
 
-  for (const [name, viewport, context] of [['laptop', { width: 1366, height: 768 }, {}], ['phone', { width: 390, height: 844 }, { hasTouch: true, isMobile: true }]]) {
+  for (const [name, viewport, context] of [
+    ['laptop, light', { width: 1366, height: 768 }, { colorScheme: 'light' }],
+    ['laptop, dark', { width: 1366, height: 768 }, { colorScheme: 'dark' }],
+    ['phone, light', { width: 390, height: 844 }, { hasTouch: true, isMobile: true, colorScheme: 'light' }],
+  ]) {
     test(`axe-core finds no critical or serious violation in any view (${name})`, { timeout: TEST_TIMEOUT }, async (t) => {
       const found = [];
       for (const hash of ['', ...Object.values(EMBED).map((h) => `#${h}`), '#scene=story&page=7']) {
         await withPage(t, { hash, viewport, context }, async (page) => {
           await page.waitForTimeout(1000);
+          if (context.colorScheme === 'dark') {
+            const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+            assert.equal(bg, 'rgb(18, 20, 24)', 'the dark theme follows prefers-color-scheme');
+            await page.screenshot({ path: join(ARTIFACTS, `dark-${hash.replace(/[^a-z0-9]+/gi, '-') || 'default'}.png`) });
+          }
           await page.addScriptTag({ path: AXE });
           const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
             .filter((x) => ['critical', 'serious'].includes(x.impact))
