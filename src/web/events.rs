@@ -140,6 +140,16 @@ fn toggle_drawer() {
     }
 }
 
+/// Presentation mode on the full page: the view alone, its text sized for the frame (as when
+/// embedded in slides), full screen where the browser allows it; leaving full screen (Esc)
+/// ends it.
+fn present() {
+    change_settings("embed=1", false);
+    let _ = dom::document()
+        .document_element()
+        .map(|e| e.request_fullscreen());
+}
+
 /// The colour theme after the current one: auto (the system's), dark, light.
 fn next_theme() {
     let now = dom::body().get_attribute("data-theme").unwrap_or_default();
@@ -206,6 +216,7 @@ pub fn wire_buttons() {
     on_click("lede-play", hide_lede);
     on_click("controls-toggle", toggle_drawer);
     on_click("theme", next_theme);
+    on_click("present", present);
     on_click("story-prev", || turn_page(-1));
     on_click("story-next", || turn_page(1));
     on_click("share", export::copy_url);
@@ -314,6 +325,11 @@ pub fn wire_window() {
     let window = dom::window();
     listen(&window, "resize", |_| {
         with_router(Router::invalidate);
+    });
+    listen(&dom::document(), "fullscreenchange", |_| {
+        if dom::document().fullscreen_element().is_none() {
+            change_settings("embed=0", false);
+        }
     });
     listen(&window, "hashchange", |_| {
         let (settings, notices) = url::read_hash();

@@ -239,4 +239,25 @@ describe('slides, keys, first screen, file://', { timeout: 20 * 60_000 }, () => 
       assert.deepEqual(found, [], found.join('\n'));
     });
   }
+
+  test('Present on the full page: the view alone, sized as in a slide; embed.html previews every view', { timeout: TEST_TIMEOUT }, async (t) => {
+    await withPage(t, { hash: '#scene=escape&case=1' }, async (page) => {
+      await page.locator('#present').click();
+      await waitBodyData(page, 'embed', '1', 5000);
+      assert.ok(!(await page.locator('header.top').isVisible()), 'the header stays in presentation mode');
+      assert.equal(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('embed'), '1');
+    });
+    await withPage(t, { hash: '' }, async (page) => {
+      await page.goto(page.url().replace(/index\.html.*$|\/?(#.*)?$/, '/embed.html'));
+      const buttons = page.locator('button', { hasText: 'Preview' });
+      const n = await buttons.count();
+      assert.ok(n >= 6, `${n} preview buttons`);
+      await buttons.nth(3).click();
+      const frame = page.frameLocator('iframe.frame');
+      await frame.locator('body[data-ready="1"]').waitFor({ timeout: 30_000 });
+      assert.equal(await frame.locator('body').getAttribute('data-embed'), '1');
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(ARTIFACTS, 'embed-preview.png') });
+    });
+  });
 });
