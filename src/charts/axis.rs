@@ -5,6 +5,7 @@
 
 use crate::charts::style::{font_px, px, AXIS, TICK};
 use crate::charts::Area;
+use plotters::coord::cartesian::Cartesian2d;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -209,11 +210,20 @@ impl Frame {
         )
     }
 
-    /// A chart builder on `area` with this frame.
-    pub fn builder<'a, 'b, DB: DrawingBackend>(
+    /// The chart on `area` inside this frame, on the axes `x` and `y`.
+    pub fn chart<'a, DB: DrawingBackend>(
         &self,
         area: &'a Area<DB>,
-    ) -> ChartBuilder<'a, 'b, DB> {
+        x: Ticked,
+        y: Ticked,
+    ) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>, String> {
+        self.builder(area)
+            .build_cartesian_2d(x, y)
+            .map_err(crate::charts::style::err)
+    }
+
+    /// The chart builder on `area` with this frame's margins and label areas.
+    fn builder<'a, 'b, DB: DrawingBackend>(&self, area: &'a Area<DB>) -> ChartBuilder<'a, 'b, DB> {
         let mut b = ChartBuilder::on(area);
         b.margin_top(self.top.max(0))
             .margin_bottom(self.bottom.max(0))

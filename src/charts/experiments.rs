@@ -50,10 +50,7 @@ pub(crate) fn linear_chart<'a, DB: DrawingBackend>(
     );
     xd.set(decimals(xa.ticks()));
     yd.set(decimals(ya.ticks()));
-    let mut chart = frame
-        .builder(body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {
@@ -175,10 +172,7 @@ pub fn tickets<DB: DrawingBackend>(
         s,
     );
     yd.set(decimals(ya.ticks()));
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {
@@ -282,10 +276,7 @@ pub fn escape_mu<DB: DrawingBackend>(root: &Area<DB>, r: &EscapeResult, look: Lo
         s,
     );
     xd.set(decimals(xa.ticks()));
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {

@@ -82,10 +82,7 @@ pub fn fit<DB: DrawingBackend>(root: &Area<DB>, task: &Task, student: &Network, 
     );
     x_dec.set(decimals(xa.ticks()));
     y_dec.set(decimals(ya.ticks()));
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {

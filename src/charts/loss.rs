@@ -87,10 +87,7 @@ pub fn loss_curves<DB: DrawingBackend>(
         s,
     );
     x_dec.set(decimals(x_axis.ticks()));
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(x_axis, y_axis)
-        .map_err(crate::charts::style::err)?;
+    let mut chart = frame.chart(&body, x_axis, y_axis)?;
     axes(
         &mut chart,
         &Axes {

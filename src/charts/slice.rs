@@ -184,10 +184,7 @@ pub fn slice<DB: DrawingBackend>(
     let (frame, xa, ya) = frame.axes(&main, &x_spec, &y_spec, true, s);
     x_dec.set(decimals(xa.ticks()));
     y_dec.set(decimals(ya.ticks()));
-    let mut chart = frame
-        .builder(&main)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&main, xa, ya)?;
     let (px_range, py_range) = chart.plotting_area().get_pixel_range();
     let rgba = heatmap_rgba(&slice.values, r, r, &scale);
     put_heatmap(&Heatmap {

@@ -110,10 +110,7 @@ pub fn spectrum<DB: DrawingBackend>(
         true,
         s,
     );
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {

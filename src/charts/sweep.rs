@@ -142,10 +142,7 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         false,
         s,
     );
-    let mut chart = frame
-        .builder(&body)
-        .build_cartesian_2d(xa, ya)
-        .map_err(err)?;
+    let mut chart = frame.chart(&body, xa, ya)?;
     axes(
         &mut chart,
         &Axes {

@@ -26,9 +26,18 @@ pub fn present_text_px(frame_width: f64) -> f64 {
     (PRESENT_MAX_PX * frame_width / 1280.0).clamp(PRESENT_MIN_PX, PRESENT_MAX_PX)
 }
 
-/// True in presentation (embed) mode.
-pub fn presenting() -> bool {
-    dom::body().get_attribute("data-embed").as_deref() == Some("1")
+/// The smallest text size in CSS px while presenting (embed mode), from the frame's width;
+/// `None` otherwise.
+pub fn presenting_text_px() -> Option<f64> {
+    if dom::body().get_attribute("data-embed").as_deref() != Some("1") {
+        return None;
+    }
+    let frame = dom::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(960.0);
+    Some(present_text_px(frame))
 }
 
 /// The look of a chart on a canvas `css_width` CSS pixels wide on a screen of device pixel
@@ -36,13 +45,8 @@ pub fn presenting() -> bool {
 /// in presentation mode, scaled so that the smallest text (the legend's) is the frame's text
 /// size, and never shrunk below it.
 pub fn page_look(css_width: f64, ratio: f64) -> Look {
-    if presenting() {
-        let frame = dom::window()
-            .inner_width()
-            .ok()
-            .and_then(|w| w.as_f64())
-            .unwrap_or(960.0);
-        let scale = ratio * present_text_px(frame) / LEGEND;
+    if let Some(text_px) = presenting_text_px() {
+        let scale = ratio * text_px / LEGEND;
         return Look {
             min_scale: scale,
             ..Look::plain(scale)
@@ -53,14 +57,5 @@ pub fn page_look(css_width: f64, ratio: f64) -> Look {
 
 /// The CSS px of a canvas label drawn by hand (not by a chart) of nominal size `px`.
 pub fn label_px(px: f64) -> f64 {
-    if presenting() {
-        let frame = dom::window()
-            .inner_width()
-            .ok()
-            .and_then(|w| w.as_f64())
-            .unwrap_or(960.0);
-        px.max(present_text_px(frame))
-    } else {
-        px
-    }
+    presenting_text_px().map_or(px, |min| px.max(min))
 }

@@ -93,14 +93,15 @@ impl EscapeScene {
         let Some(done) = &self.finished_slice else {
             return;
         };
-        let shown = done.clone_with_path(&self.path);
-        let under = |p: Option<&(f64, f64)>| {
-            p.and_then(|&p| shown.loss_under(p))
+        // The path as drawn: projected on the slice's plane (no copy of the grid each frame).
+        let plane = &done.slice.plane;
+        let under = |p: Option<&Vec<f64>>| {
+            p.and_then(|p| done.loss_under(plane.project(p)))
                 .map_or("none".to_string(), |l| format!("{l:e}"))
         };
-        dom::set_body_data("escape-slice-start-loss", &under(shown.path.first()));
-        dom::set_body_data("escape-slice-end-loss", &under(shown.path.last()));
-        let inside = shown.path.iter().all(|&p| shown.contains(p));
+        dom::set_body_data("escape-slice-start-loss", &under(self.path.first()));
+        dom::set_body_data("escape-slice-end-loss", &under(self.path.last()));
+        let inside = self.path.iter().all(|p| done.contains(plane.project(p)));
         dom::set_body_data("escape-path-inside", if inside { "1" } else { "0" });
     }
 
