@@ -94,17 +94,27 @@ pub fn linear_ticks(lo: f64, hi: f64, min_gap: f64) -> Vec<f64> {
         .collect()
 }
 
-/// Decimals that label multiples of the step of `ticks` exactly.
+/// Decimals that label every tick of `ticks` exactly.
 pub fn decimals(ticks: &[f64]) -> usize {
+    // The fewest decimals that write every tick exactly (a step of 1.5 from -1 needs one:
+    // "0.5", not "0"), and at least those the smallest step needs.
     let step = ticks
         .windows(2)
         .map(|w| w[1] - w[0])
         .fold(f64::INFINITY, f64::min);
-    if !step.is_finite() || step >= 1.0 {
+    let from_step = if !step.is_finite() || step >= 1.0 {
         0
     } else {
         (-step.log10() - 1e-9).ceil().max(0.0) as usize
-    }
+    };
+    (from_step..=6)
+        .find(|&d| {
+            let unit = 10f64.powi(d as i32);
+            ticks
+                .iter()
+                .all(|v| ((v * unit).round() / unit - v).abs() <= 1e-9 * v.abs().max(1.0))
+        })
+        .unwrap_or(6)
 }
 
 /// Formats a linear tick with `decimals` (and no "-0").
@@ -369,6 +379,15 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_labels_write_every_tick_exactly() {
+        assert_eq!(decimals(&[-1.0, 0.5]), 1);
+        assert_eq!(decimals(&[-1.0, 0.0, 1.0]), 0);
+        assert_eq!(decimals(&[0.0, 0.25, 0.5]), 2);
+        assert_eq!(decimals(&[0.0, 2.0, 4.0]), 0);
+        assert_eq!(fixed(0.5, decimals(&[-1.0, 0.5])), "0.5");
+    }
 
     #[test]
     fn ticks_keep_their_gap() {
