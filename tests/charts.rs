@@ -211,7 +211,7 @@ fn loss_curves_svg(w: u32, h: u32, scale: f64) -> String {
     ];
     let events = vec![(8000.0, "neuron added".to_string())];
     svg(w, h, |root| {
-        charts::loss_curves(root, &series, 1e-5, &events, Look::plain(scale)).unwrap()
+        charts::loss_curves(root, &series, 1e-5, &events, Look::plain(scale)).unwrap();
     })
 }
 
@@ -305,7 +305,7 @@ fn sweep() -> SweepResult {
 fn the_width_sweep_draws_measurements_blue_and_lottery_predictions_purple() {
     let r = sweep();
     let s = svg(960, 600, |root| {
-        charts::width_sweep(root, &r, Look::FIGURE).unwrap()
+        charts::width_sweep(root, &r, Look::FIGURE).unwrap();
     });
     save("width_sweep", &s);
     assert_texts(
@@ -335,7 +335,7 @@ fn the_width_sweep_draws_measurements_blue_and_lottery_predictions_purple() {
     assert_ticks_apart(&s, "width sweep");
     // The page's small canvas.
     let small = svg(530, 340, |root| {
-        charts::width_sweep(root, &r, Look::plain(0.6)).unwrap()
+        charts::width_sweep(root, &r, Look::plain(0.6)).unwrap();
     });
     save("width_sweep_page", &small);
     assert_ticks_apart(&small, "width sweep, page");
@@ -345,7 +345,7 @@ fn the_width_sweep_draws_measurements_blue_and_lottery_predictions_purple() {
 fn the_final_losses_chart_has_one_blue_dot_per_run_and_the_threshold() {
     let r = sweep();
     let s = svg(960, 600, |root| {
-        charts::loss_strips(root, &r, Look::FIGURE).unwrap()
+        charts::loss_strips(root, &r, Look::FIGURE).unwrap();
     });
     save("final_losses", &s);
     assert_texts(
@@ -452,7 +452,7 @@ fn negative_eigenvalues_are_vermilion() {
     let before = [2e-3, 5e-3, 1e-2, 4e-2, 0.1];
     let after = [-0.3, -2e-3, 0.0, 1e-3, 6e-3];
     let s = svg(540, 340, |root| {
-        charts::spectrum(root, &before, Some(&after), 5, Look::plain(0.6)).unwrap()
+        charts::spectrum(root, &before, Some(&after), 5, Look::plain(0.6)).unwrap();
     });
     save("spectrum", &s);
     assert_texts(
@@ -483,7 +483,7 @@ fn negative_eigenvalues_are_vermilion() {
     assert!(!s.contains(ORANGE));
     assert_ticks_apart(&s, "spectrum");
     let stuck = svg(540, 340, |root| {
-        charts::spectrum(root, &before, None, 5, Look::plain(0.6)).unwrap()
+        charts::spectrum(root, &before, None, 5, Look::plain(0.6)).unwrap();
     });
     assert!(!stuck.contains(GREEN) && !stuck.contains(VERMILION));
 }
@@ -593,7 +593,7 @@ fn the_slice_puts_its_heatmap_in_a_square_and_keeps_the_path_inside() {
                 charts::draw_heatmap_cells(root, h)
             },
         )
-        .unwrap()
+        .unwrap();
     });
     save("slice", &s);
     let (x, y) = rect.into_inner().expect("the heatmap closure was called");

@@ -1,11 +1,12 @@
 //! The loss chart of every view: loss curves on a log scale with the success threshold, a
 //! labelled vertical line at each event (the step a neuron was added, polishing starts) and a
-//! dot on each curve's last point.
+//! dot on each curve's last point; what a pointer reads is returned as a [`Probe`].
 
 use crate::charts::axis::{decimals, fixed, Frame, Spec, Ticks};
-use crate::charts::palette::{REFERENCE, THRESHOLD};
+use crate::charts::palette::{CURRENT, INK, REFERENCE, THRESHOLD};
+use crate::charts::probe::{step_loss_text, thinned, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, legend_above, line, markers, scale_for, sci, Axes, Key, Line, Res, DOT,
+    axes, blank, legend_above, line, markers, scale_for, sci, Axes, Key, Line, DOT,
 };
 use crate::charts::{Area, Look};
 use plotters::prelude::*;
@@ -17,14 +18,27 @@ pub type Curve = (String, Vec<(f64, f64)>, RGBColor);
 /// dashed), a labelled vertical line at each of `events` (`(step, label)`, grey) and a dot on
 /// each curve's last point (the number a status line quotes, after polishing). The legend
 /// sits above the chart; `look` scales every size (1 for a 960x600 figure). Non-positive and
-/// non-finite losses are left out.
+/// non-finite losses are left out. Returns what a pointer reads: each curve's step and loss.
 pub fn loss_curves<DB: DrawingBackend>(
     root: &Area<DB>,
     series: &[Curve],
     threshold: f64,
     events: &[(f64, String)],
     look: Look,
-) -> Res {
+) -> Result<Probe, String> {
+    loss_curves_marked(root, series, threshold, events, None, look)
+}
+
+/// [`loss_curves`] with an orange ring at `mark` (`(step, loss)`: the point a replay shows,
+/// the same point the slice beside it marks in orange).
+pub fn loss_curves_marked<DB: DrawingBackend>(
+    root: &Area<DB>,
+    series: &[Curve],
+    threshold: f64,
+    events: &[(f64, String)],
+    mark: Option<(f64, f64)>,
+    look: Look,
+) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
     let logs: Vec<Vec<(f64, f64)>> = series
@@ -119,12 +133,28 @@ pub fn loss_curves<DB: DrawingBackend>(
             s,
         )?;
     }
-    for ((_, _, colour), pts) in series.iter().zip(logs) {
+    let mut probe = Probe::on(chart.plotting_area().get_pixel_range(), Reach::Plot);
+    let room = probe.plot.0.end - probe.plot.0.start;
+    for ((name, _, colour), pts) in series.iter().zip(logs) {
+        for i in thinned(pts.len(), (room / 2.0) as usize) {
+            let (x, y) = pts[i];
+            probe.add(
+                chart.backend_coord(&(x, y)),
+                step_loss_text(name, x, 10f64.powf(y)),
+            );
+        }
         let last = pts.last().copied();
         line(&mut chart, pts, *colour, Line::Solid, 3.0, s)?;
         if let Some(p) = last {
             markers(&chart, &[p], DOT, 6.0, *colour, s)?;
         }
     }
-    root.present().map_err(crate::charts::style::err)
+    if let Some((x, l)) = mark.filter(|m| m.1 > 0.0 && m.1.is_finite()) {
+        let p = (x, l.log10());
+        // As on the slice: an orange dot with a black rim.
+        markers(&chart, &[p], DOT, 10.0, INK, s)?;
+        markers(&chart, &[p], DOT, 7.0, CURRENT, s)?;
+    }
+    root.present().map_err(crate::charts::style::err)?;
+    Ok(probe)
 }

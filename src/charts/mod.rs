@@ -10,6 +10,7 @@
 //! - [`spectrum`]: the smallest Hessian eigenvalues before and after widening;
 //! - [`loss`]: loss curves with the success threshold and events;
 //! - [`fit`]: teacher and student along a line through input space;
+//! - [`probe`]: what a pointer reads off a drawn chart (the page's hover readouts);
 //! - [`slice`]: a landscape slice: heatmap (put by the caller), contours, path, current point
 //!   and colour bar.
 //!
@@ -20,6 +21,7 @@ pub mod experiments;
 pub mod fit;
 pub mod loss;
 pub mod palette;
+pub mod probe;
 pub mod slice;
 pub mod spectrum;
 pub mod style;
@@ -27,7 +29,8 @@ pub mod sweep;
 
 pub use experiments::{escape_mu, subspace, tickets};
 pub use fit::fit;
-pub use loss::{loss_curves, Curve};
+pub use loss::{loss_curves, loss_curves_marked, Curve};
+pub use probe::Probe;
 pub use slice::{draw_heatmap_cells, slice, Heatmap};
 pub use spectrum::spectrum;
 pub use sweep::{loss_strips, width_sweep};

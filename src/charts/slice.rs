@@ -9,6 +9,7 @@
 
 use crate::charts::axis::{decimals, fixed, Frame, Spec, Ticks};
 use crate::charts::palette::CURRENT;
+use crate::charts::probe::{PlaneMap, Probe, Reach};
 use crate::charts::style::{
     axes, blank, err, font, font_px, px, scale_for, sci, titled, Axes, Res, AXIS, TICK,
 };
@@ -94,14 +95,16 @@ fn inside_runs(path: &[(f64, f64)], inside: impl Fn(&(f64, f64)) -> bool) -> Vec
 }
 
 /// Draws the slice `done` with the current point at plane coordinates `current`; the
-/// heatmap (on `done.colour_range`) is put by `put_heatmap`.
+/// heatmap (on `done.colour_range`) is put by `put_heatmap`. Returns what a pointer reads:
+/// the square's map to the plane (the caller reads the loss there with
+/// [`FinishedSlice::loss_under`]).
 pub fn slice<DB: DrawingBackend>(
     root: &Area<DB>,
     done: &FinishedSlice,
     current: (f64, f64),
     look: Look,
     put_heatmap: impl FnOnce(&Heatmap<'_>) -> Res,
-) -> Res {
+) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
     let slice = &done.slice;
@@ -186,6 +189,17 @@ pub fn slice<DB: DrawingBackend>(
     y_dec.set(decimals(ya.ticks()));
     let mut chart = frame.chart(&main, xa, ya)?;
     let (px_range, py_range) = chart.plotting_area().get_pixel_range();
+    let mut probe = Probe::on(
+        (px_range.clone(), py_range.clone()),
+        Reach::Pixels(px(10.0, s) as f64),
+    );
+    // The heatmap fills the plotting area, which spans the axis range exactly.
+    probe.plane = Some(PlaneMap {
+        x: px_range.start as f64..px_range.end as f64,
+        y: py_range.start as f64..py_range.end as f64,
+        a: (range.start, range.end),
+        b: (range.start, range.end),
+    });
     let rgba = heatmap_rgba(&slice.values, r, r, &scale);
     put_heatmap(&Heatmap {
         x: px_range,
@@ -254,7 +268,8 @@ pub fn slice<DB: DrawingBackend>(
             .map_err(err)?;
     }
     colour_bar(&bar, &scale, &b_ticks, margin + pad_y, x_area, s)?;
-    root.present().map_err(err)
+    root.present().map_err(err)?;
+    Ok(probe)
 }
 
 /// Plane coordinate of a fractional grid index.

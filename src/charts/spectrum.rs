@@ -3,8 +3,9 @@
 
 use crate::charts::axis::{Frame, Spec, Ticks};
 use crate::charts::palette::{INK, REFERENCE, TROUBLE, WIDER};
+use crate::charts::probe::{sci_full, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, err, legend_above, line, scale_for, sci, Axes, Glyph, Key, Line, Marker, Res,
+    axes, blank, err, legend_above, line, scale_for, sci, Axes, Glyph, Key, Line, Marker,
 };
 use crate::charts::{Area, Look};
 use plotters::prelude::*;
@@ -43,14 +44,15 @@ const BAR: Glyph = Glyph {
 };
 
 /// The `count` smallest Hessian eigenvalues `before` and (if given) `after` widening, side
-/// by side on a signed log scale; `look` scales every size (1 for a 960x600 figure).
+/// by side on a signed log scale; `look` scales every size (1 for a 960x600 figure). Returns
+/// what a pointer reads: each bar's eigenvalue.
 pub fn spectrum<DB: DrawingBackend>(
     root: &Area<DB>,
     before: &[f64],
     after: Option<&[f64]>,
     count: usize,
     look: Look,
-) -> Res {
+) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
     let take = |v: &[f64]| {
@@ -154,5 +156,35 @@ pub fn spectrum<DB: DrawingBackend>(
         1.0,
         s,
     )?;
-    root.present().map_err(err)
+    // A bar reads anywhere over its column: at its middle in x, at the bar's end in y.
+    let mut probe = Probe::on(chart.plotting_area().get_pixel_range(), Reach::Plot);
+    let mut read = |values: &[f64], offset: f64, width: f64, which: &str| {
+        for (i, &v) in values.iter().enumerate() {
+            let at = chart.backend_coord(&(i as f64 + offset + width / 2.0, symlog(v)));
+            probe.add(
+                at,
+                format!("{which}: eigenvalue {} is {}", i + 1, signed(v)),
+            );
+        }
+    };
+    read(&before[..before.len().min(count)], 0.15, bw, "before");
+    if let Some(after) = after {
+        read(
+            &after[..after.len().min(count)],
+            0.15 + bw + 0.02,
+            aw,
+            "after",
+        );
+    }
+    root.present().map_err(err)?;
+    Ok(probe)
+}
+
+/// An eigenvalue as the readout writes it, with its sign.
+fn signed(v: f64) -> String {
+    if v < 0.0 {
+        format!("-{}", sci_full(-v))
+    } else {
+        sci_full(v)
+    }
 }

@@ -5,9 +5,10 @@
 use crate::charts::axis::{Frame, Spec, Ticks};
 use crate::charts::experiments::{linear_chart, MEASURED};
 use crate::charts::palette::{LOTTERY, STUDENT, THRESHOLD};
+use crate::charts::probe::{sci_full, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, err, error_bars, legend_above, line, markers, scale_for, sci, titled, Axes, Key,
-    Line, Res, DOT, HOLLOW_TRIANGLE, TRIANGLE,
+    axes, blank, err, error_bars, legend_above, line, markers, px, scale_for, sci, titled, Axes,
+    Key, Line, DOT, HOLLOW_TRIANGLE, TRIANGLE,
 };
 use crate::charts::{Area, Look};
 use crate::experiments::sweep::SweepResult;
@@ -28,8 +29,13 @@ fn width_ticks(r: &SweepResult, max: f64) -> Ticks {
 }
 
 /// Success rate against width with 95% intervals (blue) and both lottery predictions
-/// (purple: every k-subset solid, disjoint tickets dashed).
-pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+/// (purple: every k-subset solid, disjoint tickets dashed). Returns what a pointer reads: each
+/// width's rate, interval and predictions.
+pub fn width_sweep<DB: DrawingBackend>(
+    root: &Area<DB>,
+    r: &SweepResult,
+    look: Look,
+) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
     let max_w = r.widths.iter().map(|w| w.width).max().unwrap_or(1) as f64;
@@ -95,11 +101,38 @@ pub fn width_sweep<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         markers(&chart, &values, glyph, 6.0, LOTTERY, s)?;
     }
     markers(&chart, &measured, DOT, 6.0, STUDENT, s)?;
-    root.present().map_err(err)
+    let mut probe = Probe::on(chart.plotting_area().get_pixel_range(), Reach::Plot);
+    for w in r.widths.iter().filter(|w| w.success_rate.is_finite()) {
+        let pct = |v: f64| format!("{:.0}%", 100.0 * v);
+        let mut text = format!(
+            "width {}: {} of {} runs succeed ({}, 95% interval {} to {})",
+            w.width,
+            w.successes,
+            w.runs,
+            pct(w.success_rate),
+            pct(w.ci.0),
+            pct(w.ci.1)
+        );
+        if w.lottery_combinatorial.is_finite() {
+            text.push_str(&format!(
+                "; lottery predicts {} (every k-subset), {} (disjoint)",
+                pct(w.lottery_combinatorial),
+                pct(w.lottery_disjoint)
+            ));
+        }
+        probe.add(chart.backend_coord(&(w.width as f64, w.success_rate)), text);
+    }
+    root.present().map_err(err)?;
+    Ok(probe)
 }
 
 /// Final losses of every run (blue dots), one row per width, with the success threshold.
-pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: Look) -> Res {
+/// Returns what a pointer reads: each run's width, seed, final loss and verdict.
+pub fn loss_strips<DB: DrawingBackend>(
+    root: &Area<DB>,
+    r: &SweepResult,
+    look: Look,
+) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
     let rows = r.widths.len().max(1) as f64;
@@ -154,6 +187,10 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
         },
         s,
     )?;
+    let mut probe = Probe::on(
+        chart.plotting_area().get_pixel_range(),
+        Reach::Pixels(px(12.0, s) as f64),
+    );
     let t = threshold.log10();
     line(
         &mut chart,
@@ -180,6 +217,19 @@ pub fn loss_strips<DB: DrawingBackend>(root: &Area<DB>, r: &SweepResult, look: L
             })
             .collect();
         markers(&chart, &pts, DOT, 5.0, STUDENT, s)?;
+        for (i, (p, l)) in pts.iter().zip(&w.final_losses).enumerate() {
+            let verdict = if *l < threshold { "succeeds" } else { "fails" };
+            probe.add(
+                chart.backend_coord(p),
+                format!(
+                    "width {}, seed {}: final loss {}, {verdict}",
+                    w.width,
+                    r.config.first_seed + i as u64,
+                    sci_full(*l)
+                ),
+            );
+        }
     }
-    root.present().map_err(err)
+    root.present().map_err(err)?;
+    Ok(probe)
 }

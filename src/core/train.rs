@@ -127,7 +127,6 @@ impl Trainer {
     pub fn from_network(task: Arc<Task>, network: Network, config: TrainConfig) -> Trainer {
         let shape = network.shape;
         let p = shape.num_params();
-        let stride = (config.max_steps / config.snapshot_capacity.max(1) as u64).max(1);
         let mut t = Trainer {
             optimizer: Optimizer::new(config.optimizer, p),
             shape,
@@ -138,7 +137,9 @@ impl Trainer {
             initial_loss: f64::NAN,
             grad: vec![0.0; p],
             history: Record::new(1, config.history_capacity),
-            trajectory: Record::new(stride, config.snapshot_capacity),
+            // Every step at first, thinned as it fills: a short run's replay and path show
+            // every step, a long one's at most `snapshot_capacity` points.
+            trajectory: Record::new(1, config.snapshot_capacity),
             stopped: None,
             mask: None,
             task,

@@ -58,6 +58,9 @@ pub struct App {
     pub slice_note: Option<String>,
     /// Bumped whenever the slice changes, so views know to redraw it.
     pub slice_version: u64,
+    /// The index of the path point a replay shows ([`crate::web::replay`]), or `None` for
+    /// the live point.
+    pub replay: Option<usize>,
 }
 
 impl App {
@@ -72,6 +75,7 @@ impl App {
             previous_slice: None,
             slice_note: None,
             slice_version: 0,
+            replay: None,
         };
         app.request_slice();
         app
@@ -112,6 +116,7 @@ impl App {
     pub fn reset(&mut self) {
         self.run = Self::build_run(&self.settings);
         self.running = false;
+        self.replay = None;
         self.previous_slice = None;
         self.request_slice();
     }
@@ -123,12 +128,14 @@ impl App {
             self.request_slice();
         } else if self.run.outcome().is_none() {
             self.running = true;
+            self.replay = None;
         }
     }
 
     /// One optimiser step (when paused), then a fresh slice.
     pub fn single_step(&mut self) {
         self.running = false;
+        self.replay = None;
         self.run.advance(1);
         self.request_slice();
     }
@@ -300,6 +307,7 @@ impl App {
         self.slice = SliceState::Ready(Box::new(done));
         self.previous_slice = None;
         self.slice_version += 1;
+        self.replay = None;
     }
 
     /// The trajectory drawn on slices: the recorded snapshots and the current point.

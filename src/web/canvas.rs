@@ -1,9 +1,9 @@
 //! Canvas sizing for crisp drawing on HiDPI screens, RGBA buffers turned into images, and the
 //! adapter that draws a chart of [`crate::charts`] on a canvas.
 
-use crate::charts::{Area, Look};
-use crate::web::dom;
+use crate::charts::{Area, Look, Probe};
 use crate::web::style::page_look;
+use crate::web::{dom, readout};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast};
@@ -29,17 +29,35 @@ pub fn fit_to_css_size(canvas: &HtmlCanvasElement) -> Option<f64> {
 }
 
 /// Draws a chart on `canvas`, sized to its CSS box on this screen ([`fit_to_css_size`]), at
-/// the page's look for its width ([`page_look`]). A hidden canvas is skipped.
+/// the page's look for its width ([`page_look`]), and leaves what a pointer reads on it with
+/// [`readout::register`]. A hidden canvas is skipped.
 pub fn draw_chart(
     canvas: &HtmlCanvasElement,
-    chart: impl FnOnce(&Area<CanvasBackend>, Look) -> Result<(), String>,
+    chart: impl FnOnce(&Area<CanvasBackend>, Look) -> Result<Probe, String>,
 ) -> Result<(), String> {
     let Some(ratio) = fit_to_css_size(canvas) else {
         return Ok(());
     };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2-D context")?;
     let root = backend.into_drawing_area();
-    chart(&root, page_look(canvas.width() as f64 / ratio, ratio))
+    let probe = chart(&root, page_look(canvas.width() as f64 / ratio, ratio))?;
+    readout::register(canvas, probe, ratio);
+    Ok(())
+}
+
+/// [`draw_chart`] on the canvas `id` (if the page has it) of a chart of `value`; a chart that
+/// fails is reported on the console (a failed plot must not stop the page).
+pub fn draw_chart_of<T>(
+    value: &T,
+    id: &str,
+    f: impl Fn(&Area<CanvasBackend>, &T, Look) -> Result<Probe, String>,
+) {
+    let Some(canvas) = dom::by_id::<HtmlCanvasElement>(id) else {
+        return;
+    };
+    if let Err(e) = draw_chart(&canvas, |root, look| f(root, value, look)) {
+        web_sys::console::warn_1(&format!("chart not drawn: {e}").into());
+    }
 }
 
 /// The 2-D context of a canvas.

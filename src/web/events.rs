@@ -7,7 +7,7 @@ use crate::story;
 use crate::web::app::App;
 use crate::web::router::Router;
 use crate::web::story_panel::elements;
-use crate::web::{controls, dom, escape_text, export, url, with_router};
+use crate::web::{controls, dom, escape_text, export, replay, url, with_router};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -167,6 +167,16 @@ pub fn wire_buttons() {
     on_app("play", App::toggle_running);
     on_app("step", App::single_step);
     on_app("reset", App::reset);
+    if let Some(el) = dom::by_id::<web_sys::HtmlInputElement>("scrub") {
+        let input = el.clone();
+        listen(&el, "input", move |_| {
+            let position = input.value().parse::<usize>().unwrap_or(0);
+            with_router(|r| {
+                replay::set(&mut r.playground.app, position);
+                r.invalidate();
+            });
+        });
+    }
     on_app("refresh-slice", |app| {
         app.running = false;
         app.request_slice();

@@ -8,5 +8,7 @@ use web_sys::HtmlCanvasElement;
 
 /// Draws teacher and student along the first input coordinate.
 pub fn draw(canvas: &HtmlCanvasElement, task: &Task, student: &Network) -> Result<(), String> {
-    draw_chart(canvas, |root, look| charts::fit(root, task, student, look))
+    draw_chart(canvas, |root, look| {
+        charts::fit(root, task, student, look).map(|()| charts::Probe::none())
+    })
 }

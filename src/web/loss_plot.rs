@@ -4,14 +4,16 @@ use crate::charts::{self, palette};
 use crate::web::canvas::draw_chart;
 use web_sys::HtmlCanvasElement;
 
-/// Draws the loss curve `(steps, losses)` with the success threshold and, if given, a
-/// labelled vertical marker at a step (such as the start of polishing).
+/// Draws the loss curve `(steps, losses)` with the success threshold, if given a labelled
+/// vertical marker at a step (such as the start of polishing), and if given the replayed
+/// point `(step, loss)` in orange.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     steps: &[u64],
     losses: &[f64],
     threshold: f64,
     marker: Option<(u64, &str)>,
+    replayed: Option<(u64, f64)>,
 ) -> Result<(), String> {
     let points: Vec<(f64, f64)> = steps
         .iter()
@@ -24,6 +26,7 @@ pub fn draw(
         .into_iter()
         .collect();
     draw_chart(canvas, |root, look| {
-        charts::loss_curves(root, &series, threshold, &events, look)
+        let mark = replayed.map(|(s, l)| (s as f64, l));
+        charts::loss_curves_marked(root, &series, threshold, &events, mark, look)
     })
 }

@@ -7,7 +7,7 @@
 //!   ([`crate::story`]) shows them with its presets, its panel drawn by [`story_panel`];
 //! - [`events`]: controls, buttons, keys and window events; [`url`]: the URL hash;
 //! - drawing: [`loss_plot`], [`slice_plot`], [`fit_plot`], [`network_diagram`], [`canvas`],
-//!   [`style`]; words shared by scenes: [`run_text`];
+//!   [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
 //! - [`workers`]: the worker pools (experiments, slices); [`export`]: PNG, CSV, links;
 //!   [`controls`], [`dom`]: the page's elements; [`panic_panel`]; [`bench`]: `bench.html`.
 //!
@@ -29,6 +29,8 @@ pub mod loss_plot;
 pub mod network_diagram;
 pub mod panic_panel;
 pub mod playground;
+pub mod readout;
+pub mod replay;
 pub mod router;
 pub mod run_text;
 pub mod slice_plot;
@@ -103,6 +105,7 @@ pub fn start() {
     events::wire_buttons();
     events::wire_keyboard();
     events::wire_window();
+    readout::wire();
     start_loop();
     dom::set_body_data("ready", "1");
     // Load the slice workers in a task of their own, after the page has started: the first

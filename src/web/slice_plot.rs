@@ -5,16 +5,18 @@
 use crate::charts::{self, Heatmap};
 use crate::core::slice_view::FinishedSlice;
 use crate::web::canvas::{context, draw_chart, image_canvas};
+use crate::web::readout;
 use web_sys::HtmlCanvasElement;
 
-/// Draws `done` with the current point at plane coordinates `current`.
+/// Draws `done` with the current point at plane coordinates `current`; a pointer over it
+/// reads the loss the heatmap shows ([`readout`]).
 pub fn draw(
     canvas: &HtmlCanvasElement,
     done: &FinishedSlice,
     current: (f64, f64),
 ) -> Result<(), String> {
     let ctx = context(canvas).ok_or("no 2-D context")?;
-    draw_chart(canvas, |root, look| {
+    let drawn = draw_chart(canvas, |root, look| {
         charts::slice(root, done, current, look, |h: &Heatmap<'_>| {
             let image = image_canvas(h.rgba, h.cols as u32, h.rows as u32)
                 .ok_or("could not make the heatmap image")?;
@@ -28,5 +30,7 @@ pub fn draw(
             )
             .map_err(|_| "could not draw the heatmap".to_string())
         })
-    })
+    });
+    readout::register_slice(canvas, done);
+    drawn
 }

@@ -6,14 +6,12 @@ use crate::charts;
 use crate::experiments::sweep::{summarise, SweepResult, SweepRun};
 use crate::jobs::{self, JobResult};
 use crate::settings::{SceneKind, Settings};
-use crate::web::canvas::fit_to_css_size;
+use crate::web::canvas::draw_chart_of;
 use crate::web::router::Scene;
 use crate::web::workers::Pool;
 use crate::web::{dom, workers};
-use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use std::fmt::Write;
-use web_sys::HtmlCanvasElement;
 
 /// The sweep's runs so far and its state.
 pub struct SweepScene {
@@ -203,26 +201,13 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// Draws a chart on the canvas `id`, scaled to its size.
+/// Draws a chart on the canvas `id`, scaled to its size (see [`draw_chart_of`]).
 pub fn draw<T>(
     value: &T,
     id: &str,
-    f: impl Fn(&charts::Area<CanvasBackend>, &T, charts::Look) -> Result<(), String>,
+    f: impl Fn(&charts::Area<CanvasBackend>, &T, charts::Look) -> Result<charts::Probe, String>,
 ) {
-    let Some(canvas) = dom::by_id::<HtmlCanvasElement>(id) else {
-        return;
-    };
-    let Some(ratio) = fit_to_css_size(&canvas) else {
-        return;
-    };
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
-        return;
-    };
-    let root = backend.into_drawing_area();
-    let look = crate::web::style::page_look(canvas.width() as f64 / ratio, ratio);
-    if let Err(e) = f(&root, value, look) {
-        web_sys::console::warn_1(&format!("chart not drawn: {e}").into());
-    }
+    draw_chart_of(value, id, f)
 }
 
 impl Scene for SweepScene {

@@ -5,7 +5,7 @@ use crate::experiments::outcome::RunPhase;
 use crate::web::app::{App, SliceState};
 use crate::web::dom::{self, now_ms};
 use crate::web::workers::{self, Pool};
-use crate::web::{fit_plot, loss_plot, slice_plot};
+use crate::web::{fit_plot, loss_plot, replay, slice_plot};
 use web_sys::HtmlCanvasElement;
 
 /// The play icon (inline SVG).
@@ -23,7 +23,8 @@ const SLICE_INTERVAL_MS: f64 = 120.0;
 pub struct View {
     loss_step: Option<u64>,
     fit_step: Option<u64>,
-    slice_key: Option<(u64, u64)>,
+    slice_key: Option<(u64, u64, Option<usize>)>,
+    loss_replay: Option<usize>,
     last_loss_ms: f64,
     last_fit_ms: f64,
     last_slice_ms: f64,
@@ -72,7 +73,12 @@ impl View {
         // At most one plot per frame, so that no frame (the first one draws all three) makes a
         // long task; a plot that waits is drawn on the next frame.
         let mut drawn = false;
-        if self.loss_step != Some(step) && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS) {
+        let replayed = replay::replayed(app);
+        let replay_index = replayed.as_ref().map(|r| r.index);
+        replay::render(app);
+        if (self.loss_step != Some(step) || self.loss_replay != replay_index)
+            && (idle || now - self.last_loss_ms > LOSS_INTERVAL_MS)
+        {
             if let Some(c) = dom::by_id::<HtmlCanvasElement>("loss-canvas") {
                 let curve = app.run.curve();
                 let (steps, losses): (Vec<u64>, Vec<f64>) = curve.points.iter().copied().unzip();
@@ -84,9 +90,11 @@ impl View {
                     &losses,
                     app.settings.threshold,
                     marker,
+                    replayed.as_ref().map(|r| (r.step, r.loss)),
                 ));
             }
             self.loss_step = Some(step);
+            self.loss_replay = replay_index;
             self.last_loss_ms = now;
             drawn = true;
         }
@@ -103,7 +111,7 @@ impl View {
             self.last_fit_ms = now;
             drawn = true;
         }
-        let key = (app.slice_version, step);
+        let key = (app.slice_version, step, replay_index);
         if !drawn
             && self.slice_key != Some(key)
             && (idle || now - self.last_slice_ms > SLICE_INTERVAL_MS)
@@ -112,7 +120,9 @@ impl View {
                 dom::by_id::<HtmlCanvasElement>("slice-canvas"),
                 app.visible_slice(),
             ) {
-                let current = done.slice.plane.project(app.run.params());
+                let current = replayed
+                    .as_ref()
+                    .map_or_else(|| done.slice.plane.project(app.run.params()), |r| r.plane);
                 report(slice_plot::draw(&c, done, current));
                 self.slice_key = Some(key);
                 self.last_slice_ms = now;
