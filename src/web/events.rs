@@ -181,6 +181,7 @@ pub fn wire_buttons() {
         app.running = false;
         app.request_slice();
     });
+    on_router("motion-start", Router::release);
     on_router("sweep-run", |r| {
         let s = r.settings.clone();
         r.sweep.start(&s);

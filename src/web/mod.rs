@@ -6,6 +6,7 @@
 //!   [`escape_text`]) and the narrow-and-wide comparison ([`compare_scene`]); the story
 //!   ([`crate::story`]) shows them with its presets, its panel drawn by [`story_panel`];
 //! - [`events`]: controls, buttons, keys and window events; [`url`]: the URL hash;
+//!   [`motion`]: views that wait for the visitor when the system asks for reduced motion;
 //! - drawing: [`loss_plot`], [`slice_plot`], [`fit_plot`], [`network_diagram`], [`canvas`],
 //!   [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
 //! - [`workers`]: the worker pools (experiments, slices); [`export`]: PNG, CSV, links;
@@ -26,6 +27,7 @@ pub mod events;
 pub mod export;
 pub mod fit_plot;
 pub mod loss_plot;
+pub mod motion;
 pub mod network_diagram;
 pub mod panic_panel;
 pub mod playground;

@@ -11,7 +11,7 @@ use crate::web::playground::Playground;
 use crate::web::story_panel::{self, StoryPanel};
 use crate::web::sweep_scene::SweepScene;
 use crate::web::tickets_scene::TicketsScene;
-use crate::web::{dom, shown};
+use crate::web::{dom, motion, shown};
 
 /// A view of the page: advanced and drawn once per animation frame.
 pub trait Scene {
@@ -41,6 +41,9 @@ pub struct Router {
     pub compare: Option<CompareScene>,
     /// The story page's action waiting for its scene (for example a neuron to add once stuck).
     pending: Option<Action>,
+    /// True while a view that would start moving on its own waits for the visitor (the
+    /// system asks for reduced motion; see [`motion`]).
+    pub held: bool,
     force: bool,
     panel: StoryPanel,
     announcer: Announcer,
@@ -69,6 +72,7 @@ impl Router {
             escape: None,
             compare: None,
             pending: None,
+            held: false,
             force: true,
             panel: StoryPanel::default(),
             announcer: Announcer::default(),
@@ -100,6 +104,25 @@ impl Router {
     pub fn arrive(&mut self) {
         self.show();
         self.pending = None;
+        self.held = motion::reduced() && motion::starts_on_its_own(&self.settings);
+        motion::show_hold(self.held);
+        if !self.held {
+            self.play_page();
+        }
+    }
+
+    /// The visitor starts a view held for reduced motion.
+    pub fn release(&mut self) {
+        if self.held {
+            self.held = false;
+            motion::show_hold(false);
+            self.play_page();
+            self.force = true;
+        }
+    }
+
+    /// Starts the story page's action (nothing outside the story).
+    fn play_page(&mut self) {
         if self.settings.scene != SceneKind::Story {
             return;
         }
@@ -135,6 +158,8 @@ impl Router {
     /// One animation frame of the shown scene, then the story panel.
     pub fn frame(&mut self, budget_ms: f64) {
         let force = std::mem::take(&mut self.force);
+        // A held view is drawn but does not advance.
+        let budget_ms = if self.held { 0.0 } else { budget_ms };
         let s = &self.settings;
         match shown(s) {
             SceneKind::Sweep => self.sweep.frame(budget_ms, force),
