@@ -34,6 +34,7 @@
 //! - [`jobs`]: the text protocol of the browser's workers (experiments, slice rows), and the code they run.
 //! - [`settings`]: the one table of user settings, URL hash parsing with clamping, serialisation.
 //! - [`story`]: the guided story's pages, presets and claims computed from the scenes' evidence.
+//! - [`glossary`]: the terms the page uses, explained (its Terms dialog and control tooltips).
 //! - `web` (wasm32 only): DOM wiring, the animation loop, canvas rendering, the panic panel.
 
 pub mod charts;
@@ -41,6 +42,7 @@ pub mod core;
 pub mod experiments;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
+pub mod glossary;
 pub mod jobs;
 pub mod settings;
 pub mod story;

@@ -7,7 +7,7 @@ use crate::story;
 use crate::web::app::App;
 use crate::web::router::Router;
 use crate::web::story_panel::elements;
-use crate::web::{controls, dom, escape_text, export, replay, url, with_router};
+use crate::web::{controls, dom, escape_text, export, glossary_dialog, replay, url, with_router};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -182,6 +182,8 @@ pub fn wire_buttons() {
         app.request_slice();
     });
     on_router("motion-start", Router::release);
+    on_click("terms", glossary_dialog::open);
+    on_click("glossary-close", glossary_dialog::close);
     on_router("sweep-run", |r| {
         let s = r.settings.clone();
         r.sweep.start(&s);
@@ -261,6 +263,9 @@ pub fn wire_buttons() {
 /// page's, even on a button (its keyup would press the button, so that is cancelled).
 pub fn wire_keyboard() {
     listen(&dom::document(), "keyup", |event| {
+        if glossary_dialog::is_open() {
+            return;
+        }
         let on_button = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -276,7 +281,7 @@ pub fn wire_keyboard() {
         let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
             return;
         };
-        if key.ctrl_key() || key.meta_key() || key.alt_key() {
+        if key.ctrl_key() || key.meta_key() || key.alt_key() || glossary_dialog::is_open() {
             return;
         }
         let name = key.key();

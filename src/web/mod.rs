@@ -6,6 +6,7 @@
 //!   [`escape_text`]) and the narrow-and-wide comparison ([`compare_scene`]); the story
 //!   ([`crate::story`]) shows them with its presets, its panel drawn by [`story_panel`];
 //! - [`events`]: controls, buttons, keys and window events; [`url`]: the URL hash;
+//!   [`glossary_dialog`]: the Terms dialog and control tooltips;
 //!   [`motion`]: views that wait for the visitor when the system asks for reduced motion;
 //! - drawing: [`loss_plot`], [`slice_plot`], [`fit_plot`], [`network_diagram`], [`canvas`],
 //!   [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
@@ -26,6 +27,7 @@ pub mod escape_text;
 pub mod events;
 pub mod export;
 pub mod fit_plot;
+pub mod glossary_dialog;
 pub mod loss_plot;
 pub mod motion;
 pub mod network_diagram;
@@ -89,6 +91,7 @@ pub fn start() {
         return;
     }
     controls::populate();
+    glossary_dialog::populate();
     // A visitor who arrives without a link first reads what the page is about.
     let first_visit = dom::window()
         .location()
