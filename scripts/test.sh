@@ -4,7 +4,7 @@
 #   2 lint       rustfmt, clippy (native and wasm32), warnings are errors
 #   3 native     cargo test
 #   4 wasm       cargo test --target wasm32-unknown-unknown --test wasm, in headless Chromium
-#   5 build      trunk build --release into dist/
+#   5 build      trunk build --release into dist/, then scripts/single-file.mjs (the one-file page)
 #   6 e2e        node --test tests/e2e/*.test.mjs against dist/ in Chromium
 # Environment:
 #   SUBPATH      public URL for the release build (default: Trunk.toml's relative "./");
@@ -60,6 +60,9 @@ fi
 run trunk "${build_args[@]}"
 [ -f dist/index.html ] || { echo "test.sh: dist/index.html was not produced" >&2; exit 1; }
 compgen -G 'dist/*.wasm' >/dev/null || { echo "test.sh: no .wasm file in dist/" >&2; exit 1; }
+# The single file that works from file:// (a USB stick): dist/escape-dims-offline.html.
+run node scripts/single-file.mjs dist
+[ -f dist/escape-dims-offline.html ] || { echo "test.sh: dist/escape-dims-offline.html was not produced" >&2; exit 1; }
 ls -l dist
 
 stage "6/6 end-to-end tests in Chromium"

@@ -4,7 +4,13 @@
 //! Two pools: [`Pool::Experiments`] runs sweeps and tickets (jobs of seconds; cancelling
 //! terminates its workers and a later start makes new ones), and [`Pool::Slices`] computes
 //! landscape slices a few rows per job (its workers stay loaded; a new batch drops the replies
-//! of the old one). Where workers cannot be created, jobs run on the page.
+//! of the old one). Where workers cannot be created, or all of a pool's workers fail to load,
+//! jobs run on the page.
+//!
+//! Every worker starts from one bootstrap script, held in a blob URL made once per page. It
+//! loads `worker.js` and `worker_bg.wasm` next to the page, or, in the single-file build
+//! (`scripts/single-file.mjs`, which works from `file://`), is the complete worker script that
+//! the page left in the global [`INLINE_WORKER_GLOBAL`].
 
 use crate::jobs::{self, JobResult};
 use crate::web::dom;
@@ -53,6 +59,9 @@ impl Pool {
 struct Slot {
     worker: Worker,
     ready: bool,
+    /// The worker failed before it said "ready" (its script or module did not load): it gets
+    /// no jobs.
+    failed: bool,
     /// The batches of the jobs sent to it and not yet answered, oldest first (a worker answers
     /// in order).
     in_flight: VecDeque<u32>,
@@ -77,7 +86,18 @@ struct PoolState {
 
 thread_local! {
     static POOLS: RefCell<[PoolState; 2]> = RefCell::new(Default::default());
+    /// The blob URL of the worker bootstrap script ([`worker_url`]): made by the first spawn,
+    /// reused by every later one (one URL per page instead of one per worker).
+    static WORKER_URL: RefCell<Option<String>> = const { RefCell::new(None) };
 }
+
+/// The global (on `window`) in which the single-file build leaves the complete worker script:
+/// the no-modules wasm-bindgen glue followed by its start from the wasm bytes. Absent in the
+/// normal build, whose workers load `worker.js` and `worker_bg.wasm` next to the page.
+pub const INLINE_WORKER_GLOBAL: &str = "escapeDimsWorkerSource";
+
+/// Reply text that marks a job as failed because its worker crashed or failed to load.
+const WORKER_ERROR: &str = "error;the worker failed to load or crashed";
 
 /// Runs `f` on the state of `pool`.
 fn with_pool<T>(pool: Pool, f: impl FnOnce(&mut PoolState) -> T) -> T {
@@ -121,35 +141,92 @@ fn asset_url(name: &str) -> Result<String, JsValue> {
     Ok(Url::new_with_base(name, &base)?.href())
 }
 
-fn spawn(pool: Pool, generation: u32, index: usize) -> Result<Worker, JsValue> {
-    let script = format!(
-        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }});",
+/// The text of the worker bootstrap script: the single-file build's inline worker
+/// ([`INLINE_WORKER_GLOBAL`]) if the page has one, else a script that loads `worker.js` and
+/// `worker_bg.wasm` from next to the page. A module that fails to load is rethrown outside its
+/// promise, so the page's `error` handler hears of it ([`on_worker_error`]).
+fn worker_script() -> Result<String, JsValue> {
+    let inline = js_sys::Reflect::get(&dom::window(), &JsValue::from_str(INLINE_WORKER_GLOBAL))?;
+    if let Some(text) = inline.as_string() {
+        return Ok(text);
+    }
+    Ok(format!(
+        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }})\
+         .catch(function (e) {{ setTimeout(function () {{ throw e; }}); }});",
         asset_url("worker.js")?,
         asset_url("worker_bg.wasm")?
-    );
+    ))
+}
+
+/// The blob URL that every worker starts from, made from [`worker_script`] on the first call
+/// and cached in [`WORKER_URL`] (so spawning no longer leaks one blob URL per worker).
+fn worker_url() -> Result<String, JsValue> {
+    if let Some(url) = WORKER_URL.with(|u| u.borrow().clone()) {
+        return Ok(url);
+    }
+    let script = worker_script()?;
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let worker = Worker::new(&url)?;
+    WORKER_URL.with(|u| *u.borrow_mut() = Some(url.clone()));
+    Ok(url)
+}
+
+/// Starts worker `index` of `pool` (of its `generation`) and wires its replies and errors.
+fn spawn(pool: Pool, generation: u32, index: usize) -> Result<Worker, JsValue> {
+    let worker = Worker::new(&worker_url()?)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let text = e.data().as_string().unwrap_or_default();
         on_reply(pool, generation, index, &text);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        on_reply(
-            pool,
-            generation,
-            index,
-            "error;the worker failed to load or crashed",
-        );
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        on_worker_error(pool, generation, index, &e);
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     Ok(worker)
+}
+
+/// An `error` event of worker `index`. Before it said "ready" the worker failed to load: it
+/// gets no jobs, the event counts as handled (the page carries on without it), and once every
+/// worker of the pool has failed, the pool runs on the page ([`all_failed`]). After, it crashed
+/// on a job: that job counts as failed (and the browser still reports the error).
+fn on_worker_error(pool: Pool, generation: u32, index: usize, event: &web_sys::Event) {
+    let crashed = with_pool(pool, |p| {
+        if p.generation != generation || index >= p.slots.len() {
+            return false;
+        }
+        if p.slots[index].ready {
+            return true;
+        }
+        event.prevent_default();
+        p.slots[index].failed = true;
+        if p.slots.iter().all(|s| s.failed) {
+            all_failed(pool, p);
+        }
+        false
+    });
+    if crashed {
+        on_reply(pool, generation, index, WORKER_ERROR);
+    }
+}
+
+/// Every worker of `pool` failed to load: terminates them and runs its jobs on the page. They
+/// never said "ready", so they hold no job; the queue stays for [`run_one_on_page`]. The slice
+/// pool's page code computes on the page once it sees an error, so a batch in progress gets one.
+fn all_failed(pool: Pool, p: &mut PoolState) {
+    for s in p.slots.drain(..) {
+        s.worker.terminate();
+    }
+    p.generation = p.generation.wrapping_add(1);
+    p.fallback = true;
+    if pool.persistent() && p.done < p.total {
+        p.errors.push("the slice workers failed to load".into());
+    }
 }
 
 fn on_reply(pool: Pool, generation: u32, index: usize, text: &str) {
@@ -163,10 +240,19 @@ fn on_reply(pool: Pool, generation: u32, index: usize, text: &str) {
             let batch = p.slots[index].in_flight.pop_front();
             if batch == Some(p.batch) {
                 record(p, text);
+                note_where(pool, "workers");
             }
         }
         dispatch(p);
     });
+}
+
+/// Writes where the experiment pool's last job ran (body `data-experiments-where`: workers or
+/// page), so that tests and scripts can tell whether the browser ran its workers.
+fn note_where(pool: Pool, place: &str) {
+    if pool == Pool::Experiments {
+        dom::set_body_data("experiments-where", place);
+    }
 }
 
 /// Counts a reply of the current batch and keeps its result or error.
@@ -261,6 +347,7 @@ fn spawn_up_to(pool: Pool, p: &mut PoolState, wanted: usize) {
             Ok(worker) => p.slots.push(Slot {
                 worker,
                 ready: false,
+                failed: false,
                 in_flight: VecDeque::new(),
             }),
             Err(_) => {
@@ -304,5 +391,6 @@ pub fn run_one_on_page(pool: Pool) -> bool {
     };
     let reply = jobs::handle_message(&job);
     with_pool(pool, |p| record(p, &reply));
+    note_where(pool, "page");
     true
 }

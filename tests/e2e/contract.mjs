@@ -15,6 +15,7 @@ export const BODY_DATA = {
   copiedUrl: 'the URL "Copy link" copied',
   drawer: 'open or closed: the settings drawer on phones',
   theme: 'auto, dark or light: the colour theme the visitor chose',
+  held: '"1" while a view waits for the visitor to press Start (reduced motion)',
   // playground
   step: 'optimiser plus polishing steps of the playground run',
   loss: 'the playground run\'s current loss (the last point of its loss curve)',
@@ -29,6 +30,8 @@ export const BODY_DATA = {
   sweepState: 'idle, running, done or cancelled',
   sweepDone: 'runs finished',
   sweepTotal: 'runs in the batch',
+  // sweep and tickets (src/web/workers.rs; offline.test.mjs reports it for the single file)
+  experimentsWhere: 'workers or page: where the last sweep or ticket run was computed (unset before one)',
   // tickets
   ticketsState: 'idle, running, done or cancelled (the table)',
   ticketsDone: 'tickets finished in the table',
