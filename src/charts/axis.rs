@@ -162,13 +162,23 @@ pub fn log_ticks(lo: f64, hi: f64, min_gap: f64) -> Vec<f64> {
         best = linear_ticks(lo, hi, min_gap.max(1.0));
     }
     if best.len() < 3 {
-        // A narrow range: every multiple of a power of ten that keeps its distance.
-        let mut kept: Vec<f64> = Vec::new();
-        for v in all {
-            if kept.last().is_none_or(|l| v - l >= min_gap) {
-                kept.push(v);
+        // Too few: whole decades evenly spaced that keep their distance (1e-18, 1e-10, 1e-2),
+        // else, on a narrow range, every multiple of a power of ten that does.
+        let spaced = |candidates: Vec<f64>| {
+            let mut kept: Vec<f64> = Vec::new();
+            for v in candidates {
+                if kept.last().is_none_or(|l| v - l >= min_gap - 1e-9) {
+                    kept.push(v);
+                }
             }
-        }
+            kept
+        };
+        let decades = spaced(of(&[1.0]));
+        let kept = if decades.len() >= 3 {
+            decades
+        } else {
+            spaced(all)
+        };
         if kept.len() > best.len() {
             best = kept;
         }
@@ -379,6 +389,15 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_axis_over_many_decades_ticks_whole_decades() {
+        // The escape chart's loss axis in a slide: 1e-18 .. 1e-1 with room for three labels.
+        let t = log_ticks(-17.6, -1.5, 7.0);
+        assert!(t.len() >= 3, "{t:?}");
+        assert!(t.iter().all(|v| (v - v.round()).abs() < 1e-9), "{t:?}");
+        assert!(t.windows(2).all(|w| w[1] - w[0] >= 7.0 - 1e-9), "{t:?}");
+    }
 
     #[test]
     fn tick_labels_write_every_tick_exactly() {
