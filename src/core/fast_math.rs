@@ -146,6 +146,58 @@ exp_and_tanh!(exp_f64x2, tanh_f64x2, f64x2, u64x2, c64, estrin_degree_13);
 exp_and_tanh!(exp_f32x8, tanh_f32x8, f32x8, u32x8, c32, estrin_degree_6);
 exp_and_tanh!(exp_f32x4, tanh_f32x4, f32x4, u32x4, c32, estrin_degree_6);
 
+/// `softplus(z) = ln(1 + e^z)` in `f32`, lane by lane, for the slice evaluator: written as
+/// `max(z, 0) + ln(1 + t)` with `t = e^{-|z|}` in `(0, 1]` (no overflow for large `|z|`), and
+/// `ln(1 + t) = 2 atanh(s)`, `s = t / (2 + t)` in `(0, 1/3]`, by its odd series to `s^13`
+/// (truncation below `1e-8`). Only `+ - * /` and selects, like [`tanh_f32x8`]; absolute error
+/// about `3e-7`.
+#[inline(always)]
+pub fn softplus_f32x8(z: f32x8) -> f32x8 {
+    let splat = f32x8::splat;
+    let zero = splat(0.0);
+    let positive = z.cmp_gt(zero).blend(z, zero);
+    // e^-87 is about 1.6e-38, the smallest normal f32: beyond it ln(1 + t) is 0 anyway.
+    let m = z.abs();
+    let m = m.cmp_gt(splat(87.0)).blend(splat(87.0), m);
+    let t = exp_f32x8(-m);
+    let s = t / (splat(2.0) + t);
+    let s2 = s * s;
+    let series = splat(1.0)
+        + s2 * (splat(1.0 / 3.0)
+            + s2 * (splat(1.0 / 5.0)
+                + s2 * (splat(1.0 / 7.0)
+                    + s2 * (splat(1.0 / 9.0)
+                        + s2 * (splat(1.0 / 11.0) + s2 * splat(1.0 / 13.0))))));
+    positive + splat(2.0) * s * series
+}
+
+/// `erf(z)` in `f32`, lane by lane, for the slice evaluator: below `|z| = 0.5` its Taylor
+/// series to `z^13` (relative error below `1e-8`), above it Abramowitz and Stegun 7.1.26
+/// (absolute error below `1.5e-7`), both computed and the right one selected; odd in `z`.
+#[inline(always)]
+pub fn erf_f32x8(z: f32x8) -> f32x8 {
+    let splat = f32x8::splat;
+    let x = z.abs();
+    let x2 = x * x;
+    // 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
+    let k = std::f32::consts::FRAC_2_SQRT_PI;
+    let small = x
+        * (splat(k)
+            + x2 * (splat(-k / 3.0)
+                + x2 * (splat(k / 10.0)
+                    + x2 * (splat(-k / 42.0)
+                        + x2 * (splat(k / 216.0)
+                            + x2 * (splat(-k / 1320.0) + x2 * splat(k / 9360.0)))))));
+    let t = splat(1.0) / (splat(1.0) + splat(0.327_591_1) * x);
+    let poly = t
+        * (splat(0.254_829_6)
+            + t * (splat(-0.284_496_7)
+                + t * (splat(1.421_413_8) + t * (splat(-1.453_152) + t * splat(1.061_405_4)))));
+    let x2c = x2.cmp_gt(splat(87.0)).blend(splat(87.0), x2);
+    let large = splat(1.0) - poly * exp_f32x8(-x2c);
+    x.cmp_gt(splat(0.5)).blend(large, small).copysign(z)
+}
+
 /// `e^y` for `y` in about `[-700, 700]`, relative error within about 2 ulp: one lane of
 /// [`exp_f64x4`].
 #[inline]

@@ -13,7 +13,7 @@ use crate::core::network::Shape;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 
-use crate::core::fast_math::tanh_f32x8;
+use crate::core::fast_math::{erf_f32x8, softplus_f32x8, tanh_f32x8};
 use wide::{f32x8, CmpGt};
 
 /// Samples per SIMD vector.
@@ -36,7 +36,7 @@ pub struct PlaneEvaluator {
     av: Vec<f32>,
     c: [f32; 3],
     targets: Vec<f32x8>,
-    relu: bool,
+    activation: Activation,
 }
 
 /// `values` packed eight to a vector, the last one padded with zeros.
@@ -52,14 +52,10 @@ fn pack(values: &[f32]) -> Vec<f32x8> {
 }
 
 impl PlaneEvaluator {
-    /// The evaluator of `objective` over `plane`, if its activation has a fast path (tanh and
-    /// ReLU).
+    /// The evaluator of `objective` over `plane` (every activation has a fast path; `None`
+    /// is kept for an activation that might not).
     pub fn new(objective: &Objective<'_>, plane: &Plane) -> Option<PlaneEvaluator> {
-        let relu = match objective.activation {
-            Activation::Tanh => false,
-            Activation::Relu => true,
-            _ => return None,
-        };
+        let activation = objective.activation;
         let shape: Shape = objective.shape;
         let (n, d) = (shape.width, shape.input_dim);
         let samples = objective.task.len();
@@ -101,7 +97,7 @@ impl PlaneEvaluator {
                 plane.v[ob] as f32,
             ],
             targets: pack(&targets),
-            relu,
+            activation,
         })
     }
 
@@ -137,13 +133,14 @@ impl PlaneEvaluator {
         };
         for (&a, out) in first_coords.iter().zip(out) {
             // One loop per activation, so that the activation is not a branch in the inner loop.
-            *out = if self.relu {
-                self.mean_squared_error(&row, a as f32, |z| {
+            *out = match self.activation {
+                Activation::Relu => self.mean_squared_error(&row, a as f32, |z| {
                     let zero = f32x8::splat(0.0);
                     z.cmp_gt(zero).blend(z, zero)
-                })
-            } else {
-                self.mean_squared_error(&row, a as f32, tanh_f32x8)
+                }),
+                Activation::Tanh => self.mean_squared_error(&row, a as f32, tanh_f32x8),
+                Activation::Softplus => self.mean_squared_error(&row, a as f32, softplus_f32x8),
+                Activation::Erf => self.mean_squared_error(&row, a as f32, erf_f32x8),
             };
         }
     }
@@ -201,7 +198,12 @@ mod tests {
 
     #[test]
     fn fast_slice_matches_the_exact_loss() {
-        for act in [Activation::Tanh, Activation::Relu] {
+        for act in [
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::Softplus,
+            Activation::Erf,
+        ] {
             let task = Arc::new(Task::generate(TaskConfig {
                 activation: act,
                 ..TaskConfig::default()
@@ -218,6 +220,7 @@ mod tests {
                 (-1.0, 1.0),
                 (0.01, 0.02),
                 (0.9, 0.9),
+                (-3.0, 2.5),
             ] {
                 let exact = obj.loss(&plane.point(a, b));
                 let approx = fast.loss(a, b);
@@ -228,20 +231,38 @@ mod tests {
                 );
             }
         }
-        let task = Task::generate(TaskConfig {
-            activation: Activation::Erf,
-            ..TaskConfig::default()
-        });
-        let obj = Objective::new(&task, 2);
-        let net = Network::student_init(
-            Shape::new(2, 2),
-            Activation::Erf,
-            &mut SeededRng::new(1, Stream::Student),
-        );
-        let plane = Plane::random(net.shape, &net.params, 1, false);
-        assert!(
-            PlaneEvaluator::new(&obj, &plane).is_none(),
-            "erf has no fast path"
-        );
+    }
+
+    #[test]
+    fn softplus_and_erf_lanes_match_the_exact_functions() {
+        let xs: Vec<f32> = (-400..=400)
+            .map(|i| i as f32 * 0.05)
+            .chain([-90.0, 90.0, 1e-4, -1e-6])
+            .collect();
+        for chunk in xs.chunks(8) {
+            let mut lanes = [0f32; 8];
+            lanes[..chunk.len()].copy_from_slice(chunk);
+            let sp = softplus_f32x8(f32x8::new(lanes)).to_array();
+            let er = erf_f32x8(f32x8::new(lanes)).to_array();
+            for (i, &x) in chunk.iter().enumerate() {
+                let x64 = x as f64;
+                let sp_exact = Activation::Softplus.value(x64);
+                let er_exact = libm::erf(x64);
+                assert!(
+                    (sp[i] as f64 - sp_exact).abs() <= 4e-7 * sp_exact.max(1.0),
+                    "softplus({x}) = {} vs {sp_exact}",
+                    sp[i]
+                );
+                assert!(
+                    (er[i] as f64 - er_exact).abs() <= 2e-7 + 1e-6 * er_exact.abs(),
+                    "erf({x}) = {} vs {er_exact}",
+                    er[i]
+                );
+                // Near 0 erf keeps its relative accuracy (outputs of silent neurons).
+                if x64.abs() < 0.5 && x64 != 0.0 {
+                    assert!(((er[i] as f64) / er_exact - 1.0).abs() < 1e-6, "erf({x})");
+                }
+            }
+        }
     }
 }

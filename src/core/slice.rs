@@ -6,6 +6,9 @@ use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 use std::ops::Range;
 
+/// Neuron-sample evaluations in one piece of [`Slice::compute_points`] on the page.
+pub const PIECE_EVALUATIONS: usize = 200_000;
+
 /// Largest grid resolution offered.
 pub const MAX_RESOLUTION: usize = 201;
 
@@ -22,6 +25,8 @@ pub struct Slice {
     /// `coord(c)`. Rows not yet computed hold NaN.
     pub values: Vec<f64>,
     rows_done: usize,
+    /// Points of row `rows_done` already computed by [`Slice::compute_points`].
+    cols_done: usize,
     use_fast: bool,
     fast: Option<PlaneEvaluator>,
 }
@@ -36,6 +41,7 @@ impl Slice {
             extent,
             values: vec![f64::NAN; resolution * resolution],
             rows_done: 0,
+            cols_done: 0,
             use_fast: false,
             fast: None,
         }
@@ -56,10 +62,12 @@ impl Slice {
     /// Computes up to `rows` more rows; returns true when the grid is complete.
     pub fn compute_rows(&mut self, objective: &Objective<'_>, rows: usize) -> bool {
         let r = self.resolution;
-        if self.use_fast && self.fast.is_none() {
-            self.fast = PlaneEvaluator::new(objective, &self.plane);
-            self.use_fast = self.fast.is_some();
+        if self.cols_done > 0 {
+            // A row begun point by point is finished first (and counts as one of `rows`).
+            self.compute_points(objective, r - self.cols_done);
+            return self.compute_rows(objective, rows.saturating_sub(1));
         }
+        self.prepare(objective);
         let end = (self.rows_done + rows).min(r);
         let mut values = std::mem::take(&mut self.values);
         self.compute_into(
@@ -75,6 +83,56 @@ impl Slice {
             self.fast = None;
         }
         self.is_complete()
+    }
+
+    /// Computes up to `points` more grid points in row order (a row may be left part done);
+    /// returns true when the grid is complete. The page calls it with a few points at a time
+    /// and checks its frame budget in between, so one call never makes a long task however
+    /// costly a point is. The values equal [`Slice::compute_rows`]'s bit for bit.
+    pub fn compute_points(&mut self, objective: &Objective<'_>, points: usize) -> bool {
+        let r = self.resolution;
+        self.prepare(objective);
+        let mut left = points;
+        let mut values = std::mem::take(&mut self.values);
+        while left > 0 && self.rows_done < r {
+            let (row, c0) = (self.rows_done, self.cols_done);
+            let c1 = (c0 + left).min(r);
+            self.compute_points_into(
+                self.fast.as_ref(),
+                objective,
+                row,
+                c0..c1,
+                &mut values[row * r + c0..row * r + c1],
+            );
+            left -= c1 - c0;
+            if c1 == r {
+                self.rows_done += 1;
+                self.cols_done = 0;
+            } else {
+                self.cols_done = c1;
+            }
+        }
+        self.values = values;
+        if self.is_complete() {
+            self.fast = None;
+        }
+        self.is_complete()
+    }
+
+    /// How many points [`Slice::compute_points`] should take at once so that one piece costs
+    /// about [`PIECE_EVALUATIONS`] neuron evaluations (well under a millisecond on the fast
+    /// path): one point at width 64 and 2048 samples, a whole row of a small network.
+    pub fn points_per_piece(&self, objective: &Objective<'_>) -> usize {
+        let per_point = (objective.task.len() * objective.shape.width).max(1);
+        (PIECE_EVALUATIONS / per_point).clamp(1, self.resolution)
+    }
+
+    /// Builds the fast evaluator on first use, if the slice asked for it.
+    fn prepare(&mut self, objective: &Objective<'_>) {
+        if self.use_fast && self.fast.is_none() {
+            self.fast = PlaneEvaluator::new(objective, &self.plane);
+            self.use_fast = self.fast.is_some();
+        }
     }
 
     /// The losses of grid rows `rows` (row-major), computed without storing them: the work of
@@ -112,17 +170,29 @@ impl Slice {
         out: &mut [f64],
     ) {
         let r = self.resolution;
-        let coords: Vec<f64> = (0..r).map(|i| self.coord(i)).collect();
-        let mut point = vec![0.0; self.plane.centre.len()];
         for (row, out) in rows.zip(out.chunks_exact_mut(r)) {
-            let b = coords[row];
-            match fast {
-                Some(fast) => fast.row_losses(b, &coords, out),
-                None => {
-                    for (&a, out) in coords.iter().zip(out) {
-                        self.plane.point_into(a, b, &mut point);
-                        *out = objective.loss(&point);
-                    }
+            self.compute_points_into(fast, objective, row, 0..r, out);
+        }
+    }
+
+    /// The losses of the points `cols` of grid row `row`, into `out`.
+    fn compute_points_into(
+        &self,
+        fast: Option<&PlaneEvaluator>,
+        objective: &Objective<'_>,
+        row: usize,
+        cols: Range<usize>,
+        out: &mut [f64],
+    ) {
+        let coords: Vec<f64> = cols.map(|i| self.coord(i)).collect();
+        let b = self.coord(row);
+        match fast {
+            Some(fast) => fast.row_losses(b, &coords, out),
+            None => {
+                let mut point = vec![0.0; self.plane.centre.len()];
+                for (&a, out) in coords.iter().zip(out) {
+                    self.plane.point_into(a, b, &mut point);
+                    *out = objective.loss(&point);
                 }
             }
         }
@@ -138,9 +208,10 @@ impl Slice {
         self.rows_done == self.resolution
     }
 
-    /// Fraction of rows computed.
+    /// Fraction of the grid computed.
     pub fn progress(&self) -> f64 {
-        self.rows_done as f64 / self.resolution as f64
+        (self.rows_done as f64 + self.cols_done as f64 / self.resolution as f64)
+            / self.resolution as f64
     }
 
     /// Loss at grid point `(row, col)`.
@@ -192,6 +263,46 @@ mod tests {
         assert_eq!(slice.at(0, 0), obj.loss(&corner));
         let (lo, hi) = slice.positive_range().expect("finite losses");
         assert!(lo < hi);
+    }
+
+    #[test]
+    fn points_a_few_at_a_time_give_the_rows_bit_for_bit() {
+        let task = Task::generate(TaskConfig {
+            samples: 64,
+            ..TaskConfig::default()
+        });
+        let obj = Objective::new(&task, 5);
+        let mut rng = SeededRng::new(4, Stream::Student);
+        let net = Network::student_init(Shape::new(2, 5), task.config.activation, &mut rng);
+        let plane = Plane::random(net.shape, &net.params, 1, false);
+        for fast in [false, true] {
+            let make = || {
+                let s = Slice::new(plane.clone(), 13, 0.7);
+                if fast {
+                    s.fast()
+                } else {
+                    s
+                }
+            };
+            let mut whole = make();
+            whole.compute_all(&obj);
+            let mut pieces = make();
+            let mut calls = 0;
+            while !pieces.compute_points(&obj, 5) {
+                calls += 1;
+                assert!(pieces.progress() < 1.0);
+            }
+            assert_eq!(calls, 13 * 13 / 5);
+            let bits = |s: &Slice| s.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&pieces), bits(&whole), "fast = {fast}");
+            // Mixing: part of a row by points, then whole rows.
+            let mut mixed = make();
+            mixed.compute_points(&obj, 20);
+            assert!((mixed.progress() - 20.0 / 169.0).abs() < 1e-12);
+            mixed.compute_rows(&obj, 13);
+            assert!(mixed.is_complete());
+            assert_eq!(bits(&mixed), bits(&whole));
+        }
     }
 
     #[test]

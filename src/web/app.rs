@@ -16,10 +16,22 @@ use std::sync::Arc;
 /// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
 const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
 
-/// Largest number of parameters for which the Hessian plane is offered (its eigen-decomposition
-/// runs on the main thread; `cargo bench --bench hot_paths` measured 16 ms natively at 257
-/// parameters, and the cost grows with the cube of the count).
+/// Largest number of parameters for which the Hessian plane is offered. It is computed in a
+/// slice worker ([`Job::HessianPlane`]), where its cost (about 0.5 s natively at 641
+/// parameters and N = 2048, the largest valid student) blocks nothing; every valid student
+/// is under this limit.
 pub const MAX_HESSIAN_PARAMS: usize = 700;
+
+/// Largest number of parameters for which the Hessian plane is computed on the page, where
+/// there are no slice workers: its Hessian and eigen-decomposition stay under about 50 ms
+/// there. Measured natively at N = 2048, the most samples (`cargo test --release --test jobs
+/// -- --ignored --nocapture hessian_timings`): 19 ms at 161 parameters (dim 8, width 16),
+/// 26 ms at 193 (dim 2, width 48), 29 ms at 201 (dim 8, width 20) and 45 ms at 241; wasm
+/// runs it about 1.5 times slower. Above it, the random plane is shown with a note.
+pub const MAX_HESSIAN_PARAMS_ON_PAGE: usize = 200;
+
+/// The slice note while a slice worker computes the Hessian plane.
+pub const HESSIAN_COMPUTING: &str = "Computing the Hessian…";
 
 pub use crate::core::slice_view::FinishedSlice;
 
@@ -61,6 +73,14 @@ pub struct App {
     /// The index of the path point a replay shows ([`crate::web::replay`]), or `None` for
     /// the live point.
     pub replay: Option<usize>,
+    /// The Hessian plane a slice worker is computing, if one is (the slice waits for it).
+    hessian_pending: Option<PendingHessian>,
+}
+
+/// A Hessian plane requested from the slice workers: the point and step it is taken at.
+struct PendingHessian {
+    centre: Vec<f64>,
+    at_step: u64,
 }
 
 impl App {
@@ -76,6 +96,7 @@ impl App {
             slice_note: None,
             slice_version: 0,
             replay: None,
+            hessian_pending: None,
         };
         app.request_slice();
         app
@@ -145,6 +166,10 @@ impl App {
         if let SliceState::Ready(done) = std::mem::replace(&mut self.slice, SliceState::Idle) {
             self.previous_slice = Some(done);
         }
+        if self.hessian_pending.take().is_some() {
+            // This slice replaces the one whose Hessian plane is being computed: drop its reply.
+            workers::cancel(Pool::Slices);
+        }
         let centre = self.run.params().to_vec();
         let shape = self.trainer().shape;
         let seed = self.settings.seed as u64;
@@ -172,14 +197,22 @@ impl App {
                         shape.num_params()
                     ));
                     Plane::random(shape, &centre, seed, biases)
+                } else if !workers::on_page(Pool::Slices) && self.start_hessian_job(&centre) {
+                    // The slice waits for the plane ([`App::poll_hessian`]).
+                    return;
                 } else {
-                    let objective = self.trainer().current_objective();
-                    let (plane, spectrum) = Plane::hessian(&objective, &centre, 0, 1);
-                    min_eigenvalue = spectrum.values.first().copied();
+                    let (plane, min) = self.hessian_on_page(&centre);
+                    min_eigenvalue = min;
                     plane
                 }
             }
         };
+        self.start_slice(plane, min_eigenvalue, self.run.step());
+    }
+
+    /// Starts computing the slice of `plane` (taken at step `at_step`): in the slice workers
+    /// once they are loaded, else on the page.
+    fn start_slice(&mut self, plane: Plane, min_eigenvalue: Option<f64>, at_step: u64) {
         let slice = Slice::new(
             plane,
             self.settings.resolution as usize,
@@ -195,15 +228,127 @@ impl App {
         self.slice = SliceState::Computing {
             slice: Box::new(slice),
             in_workers,
-            at_step: self.run.step(),
+            at_step,
             min_eigenvalue,
         };
         self.slice_version += 1;
     }
 
+    /// Sends the Hessian plane at `centre` to the slice workers (loading them if they are
+    /// not yet), shows the slice as computing with [`HESSIAN_COMPUTING`], and returns true; or
+    /// returns false if the browser refuses workers.
+    fn start_hessian_job(&mut self, centre: &[f64]) -> bool {
+        let job = Job::HessianPlane {
+            width: self.trainer().shape.width,
+            centre: centre.to_vec(),
+        };
+        workers::start(Pool::Slices, vec![jobs::encode_job(&self.settings, &job)]);
+        if workers::on_page(Pool::Slices) {
+            workers::cancel(Pool::Slices);
+            return false;
+        }
+        let at_step = self.run.step();
+        self.hessian_pending = Some(PendingHessian {
+            centre: centre.to_vec(),
+            at_step,
+        });
+        self.slice_note = Some(HESSIAN_COMPUTING.into());
+        // Until the plane comes, the slice is an empty grid through the centre: shown as
+        // computing, at 0%, and "in the workers", so that no row of it is computed.
+        let n = centre.len();
+        let waiting = Plane {
+            centre: centre.to_vec(),
+            u: vec![0.0; n],
+            v: vec![0.0; n],
+            u_label: String::new(),
+            v_label: String::new(),
+        };
+        let slice = Slice::new(
+            waiting,
+            self.settings.resolution as usize,
+            self.settings.extent,
+        );
+        self.slice = SliceState::Computing {
+            slice: Box::new(slice),
+            in_workers: true,
+            at_step,
+            min_eigenvalue: None,
+        };
+        self.slice_version += 1;
+        true
+    }
+
+    /// The Hessian plane at `centre` computed on the page (no slice workers), with its
+    /// smallest eigenvalue, up to [`MAX_HESSIAN_PARAMS_ON_PAGE`] parameters; above it, the
+    /// random plane with a note.
+    fn hessian_on_page(&mut self, centre: &[f64]) -> (Plane, Option<f64>) {
+        let shape = self.trainer().shape;
+        if shape.num_params() > MAX_HESSIAN_PARAMS_ON_PAGE {
+            self.slice_note = Some(format!(
+                "Without web workers the Hessian plane is offered up to \
+                 {MAX_HESSIAN_PARAMS_ON_PAGE} parameters (this student has {}). \
+                 Showing a random plane.",
+                shape.num_params()
+            ));
+            return (self.random_plane(centre), None);
+        }
+        let objective = self.trainer().current_objective();
+        let (plane, min) = jobs::hessian_plane(&objective, centre);
+        (plane, Some(min))
+    }
+
+    /// The settings' random plane through `centre`.
+    fn random_plane(&self, centre: &[f64]) -> Plane {
+        Plane::random(
+            self.trainer().shape,
+            centre,
+            self.settings.seed as u64,
+            self.settings.random_plane_moves_biases(),
+        )
+    }
+
+    /// Takes the Hessian plane from the slice workers once it has come, and starts its slice
+    /// (rows dispatched to the workers as for any plane). If the job failed (the notice bar
+    /// says why), the plane is computed on the page where the workers failed to load (within
+    /// [`MAX_HESSIAN_PARAMS_ON_PAGE`]), and the random plane is shown otherwise.
+    fn poll_hessian(&mut self) {
+        if self.hessian_pending.is_none() {
+            return;
+        }
+        let (results, errors) = workers::drain(Pool::Slices);
+        let found = results.into_iter().find_map(|r| match r {
+            JobResult::HessianPlane {
+                plane,
+                min_eigenvalue,
+            } => Some((plane, min_eigenvalue)),
+            _ => None,
+        });
+        if found.is_none() && errors.is_empty() {
+            return;
+        }
+        let Some(pending) = self.hessian_pending.take() else {
+            return;
+        };
+        self.slice_note = None;
+        let (plane, min_eigenvalue) = match found {
+            Some((plane, min)) => (plane, Some(min)),
+            None if workers::on_page(Pool::Slices) => self.hessian_on_page(&pending.centre),
+            None => {
+                self.slice_note = Some(
+                    "The Hessian plane could not be computed (see the notice). \
+                     Showing a random plane."
+                        .into(),
+                );
+                (self.random_plane(&pending.centre), None)
+            }
+        };
+        self.start_slice(plane, min_eigenvalue, pending.at_step);
+    }
+
     /// Advances the app by one animation frame, spending at most about `budget_ms`.
     pub fn tick(&mut self, budget_ms: f64) {
         let start = now_ms();
+        self.poll_hessian();
         if self.running && self.visible_slice().is_none() {
             // No slice to show yet (training started at once): finish the first one while
             // training, sharing the frame.
@@ -282,8 +427,11 @@ impl App {
             shape: self.run.trainer().shape,
             activation: task.config.activation,
         };
+        // A few points at a time, the budget checked between pieces (a row of a large
+        // network costs more than a frame).
+        let piece = slice.points_per_piece(&objective);
         loop {
-            if slice.compute_rows(&objective, 1) {
+            if slice.compute_points(&objective, piece) {
                 break;
             }
             if now_ms() - start >= budget_ms {

@@ -219,8 +219,9 @@ impl EscapeScene {
         };
         let width = (slice.plane.centre.len() - 1) / (self.task.config.input_dim + 2);
         let objective = Objective::new(&self.task, width);
+        let piece = slice.points_per_piece(&objective);
         while !slice.is_complete() && now_ms() - start < budget_ms {
-            slice.compute_rows(&objective, 1);
+            slice.compute_points(&objective, piece);
         }
         if let Some(done) = self.slice.take_if(|s| s.is_complete()) {
             let mut f = FinishedSlice::new(done, &self.path, 0, None);
