@@ -519,49 +519,80 @@ impl Value {
     }
 }
 
+/// Longest part of a raw URL value that a notice quotes, in characters (the rest is elided).
+pub const QUOTE_CHARS: usize = 40;
+
+/// `raw` cut to [`QUOTE_CHARS`] characters, with an ellipsis if anything was cut, so that a
+/// notice about a 100 KB value stays one short sentence.
+fn shown(raw: &str) -> String {
+    match raw.char_indices().nth(QUOTE_CHARS) {
+        Some((end, _)) => format!("{}…", &raw[..end]),
+        None => raw.to_string(),
+    }
+}
+
+/// `raw` cut as by [`shown`], in quotes, with control characters escaped.
+fn quote(raw: &str) -> String {
+    match raw.char_indices().nth(QUOTE_CHARS) {
+        Some((end, _)) => format!("{:?}…", &raw[..end]),
+        None => format!("{raw:?}"),
+    }
+}
+
+/// The number written in `raw`, if it is one: a decimal or scientific literal of any length.
+/// Literals too large for `f64` (400 digits, `1e400`) read as ±infinity, so they are clamped
+/// into range like any other out-of-range number; the words `inf`, `infinity` and `nan` (which
+/// Rust's parser also accepts) are not numbers here.
+fn read_number(raw: &str) -> Option<f64> {
+    if let Ok(i) = raw.parse::<i64>() {
+        return Some(i as f64);
+    }
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    if !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    raw.parse::<f64>().ok().filter(|x| !x.is_nan())
+}
+
 impl Property {
     /// Parses `raw` for this property: `Ok` with a value in range, or `Err` with a notice and
     /// the value to use instead (clamped, or the default if unreadable).
     pub fn parse(&self, raw: &str, default: &Value) -> Result<Value, (Value, String)> {
         let raw = raw.trim();
         match self.kind {
-            Kind::Int { min, max } => {
-                let parsed = raw
-                    .parse::<i64>()
-                    .ok()
-                    .map(|x| x as f64)
-                    .or_else(|| raw.parse::<f64>().ok().filter(|x| x.is_finite()));
-                match parsed {
-                    None => Err((
-                        default.clone(),
-                        format!(
-                            "{}={raw:?} is not a whole number; using the default {}.",
-                            self.key,
-                            default.to_url()
-                        ),
-                    )),
-                    Some(x) => {
-                        let clamped = x.round().clamp(min as f64, max as f64) as i64;
-                        if clamped as f64 == x {
-                            Ok(Value::Int(clamped))
-                        } else {
-                            Err((
-                                Value::Int(clamped),
-                                format!(
-                                    "{}={raw} is outside {min}–{max}; using {clamped}.",
-                                    self.key
-                                ),
-                            ))
-                        }
-                    }
-                }
-            }
-            Kind::Float { min, max } => match raw.parse::<f64>().ok().filter(|x| x.is_finite()) {
+            Kind::Int { min, max } => match read_number(raw) {
                 None => Err((
                     default.clone(),
                     format!(
-                        "{}={raw:?} is not a number; using the default {}.",
+                        "{}={} is not a whole number; using the default {}.",
                         self.key,
+                        quote(raw),
+                        default.to_url()
+                    ),
+                )),
+                Some(x) => {
+                    let clamped = x.round().clamp(min as f64, max as f64) as i64;
+                    if clamped as f64 == x {
+                        Ok(Value::Int(clamped))
+                    } else {
+                        Err((
+                            Value::Int(clamped),
+                            format!(
+                                "{}={} is outside {min}–{max}; using {clamped}.",
+                                self.key,
+                                shown(raw)
+                            ),
+                        ))
+                    }
+                }
+            },
+            Kind::Float { min, max } => match read_number(raw) {
+                None => Err((
+                    default.clone(),
+                    format!(
+                        "{}={} is not a number; using the default {}.",
+                        self.key,
+                        quote(raw),
                         default.to_url()
                     ),
                 )),
@@ -570,8 +601,9 @@ impl Property {
                     Err((
                         Value::Float(c),
                         format!(
-                            "{}={raw} is outside {}–{}; using {}.",
+                            "{}={} is outside {}–{}; using {}.",
                             self.key,
+                            shown(raw),
                             format_float(min),
                             format_float(max),
                             format_float(c)
@@ -584,7 +616,7 @@ impl Property {
                 let mut values = Vec::new();
                 let mut bad = false;
                 for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    match part.parse::<f64>().ok().filter(|x| x.is_finite()) {
+                    match read_number(part) {
                         Some(x) => {
                             let c = x.round().clamp(min as f64, max as f64) as i64;
                             bad |= c as f64 != x;
@@ -603,8 +635,9 @@ impl Property {
                     return Err((
                         default.clone(),
                         format!(
-                            "{}={raw:?} holds no usable number; using {}.",
+                            "{}={} holds no usable number; using {}.",
                             self.key,
+                            quote(raw),
                             default.to_url()
                         ),
                     ));
@@ -615,9 +648,10 @@ impl Property {
                     Err((
                         v,
                         format!(
-                            "{}={raw:?}: values must be whole numbers in {min}–{max}, at most \
+                            "{}={}: values must be whole numbers in {min}–{max}, at most \
                              {max_len}; using {used}.",
-                            self.key
+                            self.key,
+                            quote(raw)
                         ),
                     ))
                 } else {
@@ -633,8 +667,9 @@ impl Property {
                     Err((
                         default.clone(),
                         format!(
-                            "{}={raw:?} is not one of {}; using {}.",
+                            "{}={} is not one of {}; using {}.",
                             self.key,
+                            quote(raw),
                             options.join(", "),
                             default.to_url()
                         ),
@@ -697,6 +732,9 @@ impl Settings {
             let key = percent_decode(key);
             let Some(prop) = property(&key) else { continue };
             let raw = percent_decode(raw);
+            // A later value of a key replaces an earlier one, and so does its notice (so that
+            // a hash repeating a key a thousand times gets at most one notice per key).
+            notices.retain(|n: &Notice| n.key != key);
             match prop.parse(&raw, &(prop.get)(&defaults)) {
                 Ok(v) => (prop.set)(&mut settings, v),
                 Err((v, message)) => {
@@ -858,5 +896,98 @@ mod tests {
         assert!(n.message.contains("using 64"));
         assert_eq!(s.text("width").as_deref(), Some("64"));
         assert!(s.set_from_text("nope", "1").is_none());
+    }
+    #[test]
+    fn out_of_range_whole_numbers_of_any_length_are_clamped_alike() {
+        let nines = |n: usize| "9".repeat(n);
+        for digits in [11, 19, 23, 400, 5000] {
+            let (s, n) = Settings::from_hash(&format!("#width={}", nines(digits)));
+            assert_eq!(s.width, 64, "{digits} digits");
+            assert_eq!(n.len(), 1);
+            assert!(
+                n[0].message.contains("is outside 1–64; using 64."),
+                "{}",
+                n[0].message
+            );
+            let (s, n) = Settings::from_hash(&format!("#width=-{}", nines(digits)));
+            assert_eq!(s.width, 1, "-{digits} digits");
+            assert!(
+                n[0].message.contains("is outside 1–64; using 1."),
+                "{}",
+                n[0].message
+            );
+            let (s, _) = Settings::from_hash(&format!("#seed={}", nines(digits)));
+            assert_eq!(s.seed, MAX_SEED);
+            let (s, _) = Settings::from_hash(&format!("#widths=3,{}", nines(digits)));
+            assert_eq!(s.widths, vec![3, 64]);
+        }
+        let (s, n) = Settings::from_hash("#width=1e400&res=-1e400&page=0&case=-1");
+        assert_eq!((s.width, s.resolution, s.page, s.case), (64, 11, 1, 0));
+        assert!(n.iter().all(|n| n.message.contains("is outside")), "{n:?}");
+    }
+
+    #[test]
+    fn out_of_range_floats_of_any_size_are_clamped() {
+        let (s, n) =
+            Settings::from_hash(&format!("#lr=1e400&extent=-1e400&mu={}", "9".repeat(400)));
+        assert_eq!((s.learning_rate, s.extent, s.mu), (2.0, 0.01, 2.0));
+        assert_eq!(n.len(), 3);
+        assert!(
+            n[0].message
+                .starts_with("lr=1e400 is outside 1e-5–2; using 2."),
+            "{}",
+            n[0].message
+        );
+        // The words infinity and nan are not numbers: the default is used.
+        for word in ["inf", "-inf", "Infinity", "NaN", "-nan", "+infinity"] {
+            let (s, n) = Settings::from_hash(&format!("#extent={word}&width={word}"));
+            assert_eq!((s.extent, s.width), (1.0, 5), "{word}");
+            assert!(n[0].message.contains("is not a number"), "{}", n[0].message);
+            assert!(
+                n[1].message.contains("is not a whole number"),
+                "{}",
+                n[1].message
+            );
+        }
+    }
+
+    #[test]
+    fn notices_quote_at_most_a_short_head_of_the_value() {
+        let long = "x".repeat(100_000);
+        let huge = "9".repeat(100_000);
+        let wide = "界".repeat(50_000);
+        let list = (0..1000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let hash = format!(
+            "#width={long}&teacher={huge}&act={wide}&lr=-{huge}&widths={list}&plane=%F0%9F%92%A5{long}"
+        );
+        let (s, notices) = Settings::from_hash(&hash);
+        assert_eq!(notices.len(), 6);
+        for n in &notices {
+            assert!(n.message.chars().count() < 160, "{}", n.message);
+            assert!(n.message.contains('…'), "{}", n.message);
+        }
+        assert!(notices[0]
+            .message
+            .contains(&format!("{:?}…", "x".repeat(QUOTE_CHARS))));
+        assert_eq!((s.width, s.teacher_width, s.learning_rate), (5, 16, 1e-5));
+        assert_eq!(s.widths.len(), 12);
+        // A short value is quoted whole, without an ellipsis; control characters are escaped.
+        let (_, n) = Settings::from_hash("#act=a%0Ab");
+        assert_eq!(
+            n[0].message,
+            "act=\"a\\nb\" is not one of tanh, relu, softplus, erf; using tanh."
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_only_its_last_notice() {
+        let hash = "#".to_string() + &vec!["width=999"; 1000].join("&");
+        let (s, n) = Settings::from_hash(&hash);
+        assert_eq!((s.width, n.len()), (64, 1));
+        let (s, n) = Settings::from_hash("#width=999&width=7");
+        assert_eq!((s.width, n.len()), (7, 0));
     }
 }
