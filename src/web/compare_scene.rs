@@ -158,6 +158,10 @@ impl Scene for CompareScene {
         self.render(force);
     }
 
+    fn is_idle(&self) -> bool {
+        self.narrow.outcome().is_some() && self.wide.outcome().is_some()
+    }
+
     fn matches(&self, s: &Settings) -> bool {
         CompareScene::matches(self, s)
     }

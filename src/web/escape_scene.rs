@@ -321,6 +321,14 @@ impl Scene for EscapeScene {
         self.render(force);
     }
 
+    fn is_idle(&self) -> bool {
+        let settled = !matches!(
+            crate::web::escape_text::phase(self),
+            "training" | "polishing" | "escaping"
+        );
+        settled && self.slice.is_none()
+    }
+
     fn matches(&self, s: &Settings) -> bool {
         EscapeScene::matches(self, s)
     }

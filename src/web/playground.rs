@@ -2,7 +2,7 @@
 //! settings by what each changed property affects (a new run, a new slice, a new step limit).
 
 use crate::settings::{Effect, Settings, PROPERTIES};
-use crate::web::app::App;
+use crate::web::app::{App, SliceState};
 use crate::web::dom;
 use crate::web::router::Scene;
 use crate::web::view::View;
@@ -38,6 +38,10 @@ impl Scene for Playground {
         if left > 1.0 {
             self.app.tick(left);
         }
+    }
+
+    fn is_idle(&self) -> bool {
+        !self.app.running && !matches!(self.app.slice, SliceState::Computing { .. })
     }
 
     fn matches(&self, _: &Settings) -> bool {

@@ -23,7 +23,15 @@ pub trait Scene {
     fn update(&mut self, _old: &Settings, _new: &Settings) {}
     /// Stops background work (worker jobs).
     fn cancel(&mut self) {}
+    /// True if a frame would change nothing (no training, no slice or experiment computing):
+    /// the animation loop then runs the scene only about once a second.
+    fn is_idle(&self) -> bool {
+        false
+    }
 }
+
+/// How often an idle scene is still given a frame, in milliseconds.
+const IDLE_FRAME_MS: f64 = 1000.0;
 
 /// Every scene, built when first shown, and the settings they follow.
 pub struct Router {
@@ -44,6 +52,8 @@ pub struct Router {
     /// True while a view that would start moving on its own waits for the visitor (the
     /// system asks for reduced motion; see [`motion`]).
     pub held: bool,
+    /// When the last frame ran (the loop sleeps while the shown scene is idle).
+    last_frame_ms: f64,
     force: bool,
     panel: StoryPanel,
     announcer: Announcer,
@@ -73,6 +83,7 @@ impl Router {
             compare: None,
             pending: None,
             held: false,
+            last_frame_ms: f64::NEG_INFINITY,
             force: true,
             panel: StoryPanel::default(),
             announcer: Announcer::default(),
@@ -150,6 +161,20 @@ impl Router {
         }
     }
 
+    /// True if the shown scene has nothing to do (or waits for the visitor's Start).
+    fn shown_is_idle(&self) -> bool {
+        if self.held {
+            return true;
+        }
+        match shown(&self.settings) {
+            SceneKind::Sweep => self.sweep.is_idle(),
+            SceneKind::Tickets => self.tickets.as_ref().is_some_and(|t| t.is_idle()),
+            SceneKind::Escape => self.escape.as_ref().is_some_and(|e| e.is_idle()),
+            SceneKind::Compare => self.compare.as_ref().is_some_and(|c| c.is_idle()),
+            _ => self.playground.is_idle(),
+        }
+    }
+
     /// Redraw everything on the next frame.
     pub fn invalidate(&mut self) {
         self.force = true;
@@ -157,6 +182,12 @@ impl Router {
 
     /// One animation frame of the shown scene, then the story panel.
     pub fn frame(&mut self, budget_ms: f64) {
+        let now = dom::now_ms();
+        let sleeping = !self.force && self.pending.is_none() && self.shown_is_idle();
+        if sleeping && now - self.last_frame_ms < IDLE_FRAME_MS {
+            return;
+        }
+        self.last_frame_ms = now;
         let force = std::mem::take(&mut self.force);
         // A held view is drawn but does not advance.
         let budget_ms = if self.held { 0.0 } else { budget_ms };

@@ -217,6 +217,10 @@ impl Scene for SweepScene {
         self.render(force, &current);
     }
 
+    fn is_idle(&self) -> bool {
+        self.state != "running"
+    }
+
     fn matches(&self, _: &Settings) -> bool {
         // A sweep keeps its results (of its own settings) until the next "Run sweep".
         true

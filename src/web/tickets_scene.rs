@@ -383,6 +383,12 @@ impl Scene for TicketsScene {
         self.render(force);
     }
 
+    fn is_idle(&self) -> bool {
+        let (alone, embedded) = self.pair();
+        let settled = |r: Option<&SteppedRun>| r.is_none_or(|r| r.outcome().is_some());
+        self.state != "running" && settled(alone) && settled(embedded)
+    }
+
     fn matches(&self, s: &Settings) -> bool {
         TicketsScene::matches(self, s)
     }
