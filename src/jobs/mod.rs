@@ -4,7 +4,11 @@
 //! tested natively; the worker binary and the page only move strings.
 
 mod slice_rows;
+mod validate;
 
+use crate::core::network::Shape;
+use crate::core::objective::Objective;
+use crate::core::plane::Plane;
 use crate::core::task::Task;
 use crate::core::train::TrainConfig;
 use crate::experiments::escape::EscapeConfig;
@@ -15,6 +19,9 @@ use crate::settings::{Granularity, SceneKind, Settings};
 use std::sync::Arc;
 
 pub use slice_rows::SliceRows;
+pub use validate::{
+    error_reply, max_message_bytes, max_params, ERROR_PREFIX, MAX_ERROR_BYTES, QUOTE_CHARS,
+};
 
 /// Polishing steps after each experiment run (as in the figures command).
 pub const POLISH_STEPS: usize = 30;
@@ -41,6 +48,18 @@ pub enum Job {
     },
     /// Rows of a landscape slice.
     SliceRows(SliceRows),
+    /// The plane of the two lowest Hessian eigenvectors at `centre` for a width-`width`
+    /// student on the settings' task ([`Plane::hessian`] with eigenvectors 0 and 1, as the
+    /// playground's Hessian plane).
+    HessianPlane {
+        /// Student width.
+        width: usize,
+        /// The point whose Hessian is taken (the slice's centre).
+        centre: Vec<f64>,
+    },
+    /// Panics on purpose (message `panic;;`), so that tests can check that a panic inside a
+    /// job becomes an error reply and the worker answers the next job.
+    Panic,
 }
 
 /// What a job found.
@@ -56,6 +75,14 @@ pub enum JobResult {
         first: usize,
         /// The losses.
         values: Vec<f64>,
+    },
+    /// The Hessian plane of a [`Job::HessianPlane`], exactly as [`Plane::hessian`] gives it
+    /// (centre, directions and axis labels).
+    HessianPlane {
+        /// The plane.
+        plane: Plane,
+        /// The smallest Hessian eigenvalue at the centre.
+        min_eigenvalue: f64,
     },
 }
 
@@ -170,6 +197,14 @@ pub fn run(settings: &Settings, job: &Job) -> JobResult {
     let task = Arc::new(Task::generate(settings.task_config()));
     match *job {
         Job::SliceRows(ref rows) => rows.run(&task),
+        Job::HessianPlane { width, ref centre } => {
+            let (plane, min_eigenvalue) = hessian_plane(&Objective::new(&task, width), centre);
+            JobResult::HessianPlane {
+                plane,
+                min_eigenvalue,
+            }
+        }
+        Job::Panic => panic!("a job that panics on purpose"),
         Job::Sweep { width, seed } => {
             JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
         }
@@ -200,6 +235,14 @@ pub fn run(settings: &Settings, job: &Job) -> JobResult {
     }
 }
 
+/// The playground's Hessian plane at `centre` (eigenvectors 0 and 1) and the smallest
+/// eigenvalue: what the page computes without workers and a [`Job::HessianPlane`] returns.
+pub fn hessian_plane(objective: &Objective<'_>, centre: &[f64]) -> (Plane, f64) {
+    let (plane, spectrum) = Plane::hessian(objective, centre, 0, 1);
+    let min = spectrum.values.first().copied().unwrap_or(f64::NAN);
+    (plane, min)
+}
+
 /// Encodes a job and its settings as one message: `KIND;FIELDS;HASH`.
 pub fn encode_job(settings: &Settings, job: &Job) -> String {
     let (kind, fields) = match job {
@@ -207,37 +250,65 @@ pub fn encode_job(settings: &Settings, job: &Job) -> String {
         Job::NeuronTicket { seed } => ("neuron", seed.to_string()),
         Job::WeightTicket { seed } => ("weight", seed.to_string()),
         Job::SliceRows(rows) => ("slice", rows.fields()),
+        Job::HessianPlane { width, centre } => (
+            "hessian",
+            format!("{width}/{}", slice_rows::join_numbers(centre)),
+        ),
+        Job::Panic => ("panic", String::new()),
     };
     format!("{kind};{fields};{}", settings.to_hash())
 }
 
-/// Decodes a message of [`encode_job`].
+/// Decodes a message of [`encode_job`], refusing (with a short reason) anything the page would
+/// never send: a message over [`max_message_bytes`], an unknown kind, settings that the URL
+/// parser would clamp or replace, a width, seed, resolution or extent outside its URL range,
+/// rows outside the grid, or a vector that is not exactly one finite number per parameter.
 pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
+    let cap = max_message_bytes();
+    if message.len() > cap {
+        return Err(format!(
+            "message of {} bytes refused: the limit is {cap}",
+            message.len()
+        ));
+    }
     let mut parts = message.splitn(3, ';');
     let (kind, fields, hash) = match (parts.next(), parts.next(), parts.next()) {
         (Some(k), Some(f), Some(h)) => (k, f, h),
-        _ => return Err(format!("malformed job {message:?}")),
+        _ => return Err(format!("malformed job {}", validate::quote(message))),
     };
-    let (settings, _) = Settings::from_hash(hash);
-    if kind == "slice" {
-        let input_dim = settings.task_config().input_dim;
-        return Ok((
-            settings,
-            Job::SliceRows(SliceRows::from_fields(fields, input_dim)?),
-        ));
+    let known = ["sweep", "neuron", "weight", "slice", "hessian", "panic"];
+    if !known.contains(&kind) {
+        return Err(format!("unknown job {}", validate::quote(kind)));
     }
-    let nums: Vec<u64> = fields
-        .split(',')
-        .map(|x| x.parse().map_err(|_| format!("bad job field {x:?}")))
-        .collect::<Result<_, _>>()?;
-    let job = match (kind, nums.as_slice()) {
+    let settings = validate::job_settings(hash)?;
+    let fields_list: Vec<&str> = fields.split(',').collect();
+    let seed = |raw: &str| validate::int_field("seed", raw).map(|s| s as u64);
+    let job = match (kind, fields_list.as_slice()) {
+        ("slice", _) => Job::SliceRows(SliceRows::from_fields(fields, &settings)?),
+        ("hessian", _) => {
+            let Some((width, centre)) = fields.split_once('/') else {
+                return Err(format!("malformed Hessian job {}", validate::quote(fields)));
+            };
+            let width = validate::int_field("width", width)? as usize;
+            let params = Shape::new(settings.input_dim as usize, width).num_params();
+            Job::HessianPlane {
+                width,
+                centre: validate::vector("Hessian centre", centre, params)?,
+            }
+        }
+        ("panic", [""]) => Job::Panic,
         ("sweep", [w, s]) => Job::Sweep {
-            width: *w as usize,
-            seed: *s,
+            width: validate::int_field("width", w)? as usize,
+            seed: seed(s)?,
         },
-        ("neuron", [s]) => Job::NeuronTicket { seed: *s },
-        ("weight", [s]) => Job::WeightTicket { seed: *s },
-        _ => return Err(format!("unknown job {kind:?} with {nums:?}")),
+        ("neuron", [s]) => Job::NeuronTicket { seed: seed(s)? },
+        ("weight", [s]) => Job::WeightTicket { seed: seed(s)? },
+        _ => {
+            return Err(format!(
+                "{kind} job with fields {} refused",
+                validate::quote(fields)
+            ))
+        }
     };
     Ok((settings, job))
 }
@@ -267,13 +338,24 @@ pub fn encode_result(result: &JobResult) -> String {
         JobResult::SliceRows { first, values } => {
             format!("slicerows;{first};{}", slice_rows::join_numbers(values))
         }
+        JobResult::HessianPlane {
+            plane,
+            min_eigenvalue,
+        } => format!(
+            "hessian;{min_eigenvalue:e};{};{};{};{};{}",
+            plane.u_label.replace(';', ","),
+            plane.v_label.replace(';', ","),
+            slice_rows::join_numbers(&plane.centre),
+            slice_rows::join_numbers(&plane.u),
+            slice_rows::join_numbers(&plane.v)
+        ),
     }
 }
 
 /// Decodes a message of [`encode_result`].
 pub fn decode_result(message: &str) -> Result<JobResult, String> {
     let f: Vec<&str> = message.split(';').collect();
-    let bad = || format!("malformed result {message:?}");
+    let bad = || format!("malformed result {}", validate::quote(message));
     let num = |s: &str| s.parse::<f64>().map_err(|_| bad());
     let int = |s: &str| s.parse::<u64>().map_err(|_| bad());
     match f.as_slice() {
@@ -298,16 +380,41 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
             first: int(first)? as usize,
             values: slice_rows::parse_numbers(values)?,
         }),
+        ["hessian", min, u_label, v_label, centre, u, v] => Ok(JobResult::HessianPlane {
+            plane: Plane {
+                centre: slice_rows::parse_numbers(centre)?,
+                u: slice_rows::parse_numbers(u)?,
+                v: slice_rows::parse_numbers(v)?,
+                u_label: u_label.to_string(),
+                v_label: v_label.to_string(),
+            },
+            min_eigenvalue: num(min)?,
+        }),
         _ => Err(bad()),
     }
 }
 
-/// What a worker does with a message: decode, run, encode (errors become `error;...`).
+/// What a worker does with a message: decode, run, encode. A refused message, or a job that
+/// panics, gets a short error reply ([`error_reply`]: [`ERROR_PREFIX`] and the reason, at most
+/// [`MAX_ERROR_BYTES`]). Panics are caught where panics unwind (natively); in wasm, where
+/// they abort, the worker's panic hook sends the same reply ([`panic_reply`]).
 pub fn handle_message(message: &str) -> String {
-    match decode_job(message) {
+    let reply = std::panic::catch_unwind(|| match decode_job(message) {
         Ok((settings, job)) => encode_result(&run(&settings, &job)),
-        Err(e) => format!("error;{e}"),
-    }
+        Err(e) => error_reply(&e),
+    });
+    reply.unwrap_or_else(|payload| {
+        let text = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        panic_reply(text.unwrap_or("no message"))
+    })
+}
+
+/// The error reply to a job that panicked with `message`.
+pub fn panic_reply(message: &str) -> String {
+    error_reply(&format!("the job panicked: {message}"))
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
 //! The slice workers' job: a few rows of a landscape slice, sent with the plane as text.
 
-use super::JobResult;
+use super::{validate, JobResult};
 use crate::core::network::Shape;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
-use crate::core::slice::{Slice, MAX_RESOLUTION};
+use crate::core::slice::Slice;
 use crate::core::task::Task;
-
-/// Widest student a slice job accepts (far above what the page offers).
-const MAX_SLICE_WIDTH: usize = 100_000;
+use crate::settings::Settings;
 
 /// Rows `first..end` of a landscape slice of a width-`width` student on the settings' task,
 /// with the fast evaluator where the activation has one, as on the page.
@@ -57,41 +55,31 @@ impl SliceRows {
         )
     }
 
-    /// Reads [`SliceRows::fields`] for a task of `input_dim` inputs, refusing what the page
-    /// would never send (a plane of the wrong size, a huge grid or width).
-    pub fn from_fields(fields: &str, input_dim: usize) -> Result<SliceRows, String> {
-        let parts: Vec<&str> = fields.split('/').collect();
+    /// Reads [`SliceRows::fields`] for a task of `settings`, refusing what the page would never
+    /// send: a width or resolution outside the URL's ranges (`width`, `res`), an extent outside
+    /// `extent`'s, rows outside the grid, or a plane whose vectors are not finite numbers, exactly
+    /// one per parameter of the student.
+    pub fn from_fields(fields: &str, settings: &Settings) -> Result<SliceRows, String> {
+        let parts: Vec<&str> = fields.splitn(6, '/').collect();
         let [sizes, extent, centre, u, v] = parts.as_slice() else {
-            return Err(format!("malformed slice job {fields:?}"));
+            return Err(format!("malformed slice job {}", validate::quote(fields)));
         };
-        let sizes: Vec<usize> = sizes
-            .split(',')
-            .map(|x| x.parse().map_err(|_| format!("bad slice field {x:?}")))
-            .collect::<Result<_, _>>()?;
+        let sizes: Vec<&str> = sizes.split(',').collect();
         let [width, resolution, first, end] = sizes[..] else {
-            return Err(format!("malformed slice sizes {sizes:?}"));
+            return Err(format!(
+                "malformed slice sizes {}",
+                validate::quote(&sizes.join(","))
+            ));
         };
-        let extent: f64 = extent
-            .parse()
-            .map_err(|_| format!("bad slice extent {extent:?}"))?;
-        let (centre, u, v) = (parse_numbers(centre)?, parse_numbers(u)?, parse_numbers(v)?);
-        if width == 0 || width > MAX_SLICE_WIDTH {
-            return Err(format!("slice of a width-{width} student"));
+        let width = validate::int_field("width", width)? as usize;
+        let resolution = validate::int_field("res", resolution)? as usize;
+        let end = validate::index_field("end", end, resolution)?;
+        let first = validate::index_field("first", first, resolution)?;
+        if first >= end {
+            return Err(format!("slice rows {first}..{end} are empty"));
         }
-        let params = Shape::new(input_dim, width).num_params();
-        if centre.len() != params || u.len() != params || v.len() != params {
-            return Err(format!(
-                "slice plane of {} / {} / {} numbers for width {width}",
-                centre.len(),
-                u.len(),
-                v.len()
-            ));
-        }
-        if resolution > MAX_RESOLUTION || first > end || !extent.is_finite() {
-            return Err(format!(
-                "slice rows {first}..{end} of {resolution}, extent {extent}"
-            ));
-        }
+        let extent = validate::float_field("extent", extent)?;
+        let params = Shape::new(settings.input_dim as usize, width).num_params();
         Ok(SliceRows {
             width,
             resolution,
@@ -99,9 +87,9 @@ impl SliceRows {
             first,
             end,
             plane: Plane {
-                centre,
-                u,
-                v,
+                centre: validate::vector("slice centre", centre, params)?,
+                u: validate::vector("slice u", u, params)?,
+                v: validate::vector("slice v", v, params)?,
                 u_label: String::new(),
                 v_label: String::new(),
             },
@@ -118,7 +106,10 @@ pub(super) fn join_numbers(values: &[f64]) -> String {
 /// Reads numbers written by [`join_numbers`].
 pub(super) fn parse_numbers(text: &str) -> Result<Vec<f64>, String> {
     text.split_whitespace()
-        .map(|x| x.parse().map_err(|_| format!("bad number {x:?}")))
+        .map(|x| {
+            x.parse()
+                .map_err(|_| format!("bad number {}", validate::quote(x)))
+        })
         .collect()
 }
 
@@ -169,5 +160,7 @@ mod tests {
         assert!(handle_message(&short).starts_with("error;"));
         let huge = message.replacen(",11,3,7/", ",100000,3,7/", 1);
         assert!(handle_message(&huge).starts_with("error;"));
+        let past_the_grid = message.replacen(",11,3,7/", ",11,3,12/", 1);
+        assert!(handle_message(&past_the_grid).starts_with("error;"));
     }
 }

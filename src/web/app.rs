@@ -23,11 +23,13 @@ const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
 pub const MAX_HESSIAN_PARAMS: usize = 700;
 
 /// Largest number of parameters for which the Hessian plane is computed on the page, where
-/// there are no slice workers: its Hessian and eigen-decomposition stay under about 50 ms
-/// there. Measured natively at N = 2048, the most samples (`cargo test --release --test jobs
-/// -- --ignored --nocapture hessian_timings`): 19 ms at 161 parameters (dim 8, width 16),
-/// 26 ms at 193 (dim 2, width 48), 29 ms at 201 (dim 8, width 20) and 45 ms at 241; wasm
-/// runs it about 1.5 times slower. Above it, the random plane is shown with a note.
+/// there are no slice workers: its Hessian and eigen-decomposition stay well under 50 ms
+/// there. Measured at N = 2048, the most samples, in a worker of headless Chromium
+/// (tests/e2e/worker.test.mjs; the page runs the same wasm): 23 ms at 161 parameters (dim 8,
+/// width 16), 29 ms at 193 (dim 2, width 48), 33 ms at 201 (dim 8, width 20), 415 ms at 641;
+/// natively 8.7, 11.4, 13.4 and 219 ms (`cargo test --release --test jobs -- --ignored
+/// --nocapture hessian_timings`): wasm is 2-2.5 times slower here (f64 has no SIMD kernel).
+/// The margin below 50 ms is for slower machines. Above it, the random plane with a note.
 pub const MAX_HESSIAN_PARAMS_ON_PAGE: usize = 200;
 
 /// The slice note while a slice worker computes the Hessian plane.

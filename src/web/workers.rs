@@ -82,6 +82,8 @@ struct PoolState {
     fallback: bool,
     /// Jobs sent to a worker ahead of its answers ([`Pool::depth`]).
     depth: usize,
+    /// Error replies of the current batch (shown in the notice bar, [`show_job_error`]).
+    failed: usize,
 }
 
 thread_local! {
@@ -255,15 +257,38 @@ fn note_where(pool: Pool, place: &str) {
     }
 }
 
-/// Counts a reply of the current batch and keeps its result or error.
+/// Counts a reply of the current batch and keeps its result or error. An error reply (a job
+/// the worker refused, one that panicked, or a crash) is also shown in the notice bar; the
+/// job counts as done, so the scene carries on without it.
 fn record(p: &mut PoolState, reply: &str) {
     p.done += 1;
     match jobs::decode_result(reply) {
         Ok(r) => p.results.push(r),
         Err(_) => {
-            let msg = reply.strip_prefix("error;").unwrap_or(reply).to_string();
-            p.errors.push(msg);
+            let msg = reply
+                .strip_prefix(jobs::ERROR_PREFIX)
+                .unwrap_or("an unreadable reply");
+            // Replies are short, but a result that fails to decode could be long.
+            let msg = jobs::error_reply(msg);
+            let msg = msg.strip_prefix(jobs::ERROR_PREFIX).unwrap_or_default();
+            p.failed += 1;
+            show_job_error(p.failed, msg);
+            p.errors.push(msg.to_string());
         }
+    }
+}
+
+/// Shows that `failed` jobs of a batch failed, quoting the latest `reason`, in the page's
+/// notice bar (`#notice`, `#notice-text`; its close button hides it).
+fn show_job_error(failed: usize, reason: &str) {
+    let text = if failed == 1 {
+        format!("A background job failed: {reason}")
+    } else {
+        format!("{failed} background jobs failed; the last: {reason}")
+    };
+    dom::set_text("notice-text", &text);
+    if let Some(bar) = dom::document().get_element_by_id("notice") {
+        dom::set_hidden(&bar, false);
     }
 }
 
@@ -297,6 +322,7 @@ pub fn cancel(pool: Pool) {
         p.batch = p.batch.wrapping_add(1);
         p.total = 0;
         p.done = 0;
+        p.failed = 0;
         p.results.clear();
         p.errors.clear();
     });
