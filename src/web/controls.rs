@@ -95,7 +95,19 @@ pub fn show_notices(notices: &[Notice]) {
         dom::set_hidden(&bar, true);
         return;
     }
-    let text: Vec<&str> = notices.iter().map(|n| n.message.as_str()).collect();
+    let text: Vec<String> = notices.iter().map(|n| shorten(&n.message)).collect();
     dom::set_text("notice-text", &text.join(" "));
     dom::set_hidden(&bar, false);
+}
+
+/// Longest notice shown, in characters: the settings parser already quotes values short, and
+/// this keeps any other message (a worker's error, say) from filling the page.
+const NOTICE_CHARS: usize = 300;
+
+/// `message` cut to [`NOTICE_CHARS`] characters, with an ellipsis if anything was cut.
+fn shorten(message: &str) -> String {
+    match message.char_indices().nth(NOTICE_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_string(),
+    }
 }

@@ -233,6 +233,12 @@ pub fn wire_buttons() {
     on_click("story-prev", || turn_page(-1));
     on_click("story-next", || turn_page(1));
     on_click("share", export::copy_url);
+    on_click("share-fallback-close", export::hide_offer);
+    // Enter in a field of the settings form must not submit it (a reload): the form has no
+    // submit button, and this also holds where a browser would submit it anyway.
+    if let Some(form) = dom::document().get_element_by_id("controls") {
+        listen(&form, "submit", |e| e.prevent_default());
+    }
     for el in elements("[data-goto]") {
         let target = el.get_attribute("data-goto").unwrap_or_default();
         listen(&el, "click", move |_| {
