@@ -12,12 +12,16 @@
 //     one complete worker script text in window.escapeDimsWorkerSource, set before the app
 //     starts; src/web/workers.rs builds its workers from it;
 //   - file-check.js is inlined, and <html data-single-file="1"> tells it not to show its
-//     "needs a web server" notice.
+//     "needs a web server" notice;
+//   - the served pages' Content-Security-Policy (scripts/csp.mjs) is replaced by the single
+//     file's own: the hashes of its inline scripts and styles, 'wasm-unsafe-eval' and blob:
+//     workers, no 'self' (which file:// pages do not reliably have), never 'unsafe-inline'.
 // Plain Node 20, no dependencies. Any surprise in the input (a Trunk or wasm-bindgen change)
 // stops it with a message and exit code 1 rather than writing a broken file.
 
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import { CspError, SINGLE_FILE, policiesIn, withPolicy } from './csp.mjs';
 
 /** The output file's name (also named by www/file-check.js and README.md). */
 const OUTPUT = 'escape-dims-offline.html';
@@ -223,6 +227,17 @@ function main() {
   ];
   check(left.length === 0, `tags that still load files: ${left.join(' ')}`);
   check(!/\sintegrity\s*=/i.test(html), 'an integrity attribute is left');
+
+  // The policy: the served pages' one (with 'self' and the hash of Trunk's module script as it
+  // was) gives way to one with the hashes of what is inline now.
+  check(policiesIn(html).length <= 1, 'index.html has more than one Content-Security-Policy');
+  try {
+    html = withPolicy(html, SINGLE_FILE, OUTPUT);
+  } catch (err) {
+    if (err instanceof CspError) fail(err.message);
+    throw err;
+  }
+  check(policiesIn(html).length === 1, 'the single file has no Content-Security-Policy');
 
   const out = join(dist, OUTPUT);
   writeFileSync(out, html);
