@@ -3,6 +3,10 @@
 // <meta http-equiv="Content-Security-Policy"> right after <meta charset>:
 //
 //   node scripts/csp.mjs [dir]      (default: $TRUNK_STAGING_DIR)
+//   node scripts/csp.mjs --headers dist
+//       prints the same policy for hosts that set headers (README.md): one policy for every
+//       page, with the hashes of all their inline scripts and styles, as a Netlify/Cloudflare
+//       Pages `_headers` file and as an nginx `add_header` line
 //
 // Trunk runs it as a post_build hook (Trunk.toml), for `trunk build` and `trunk serve` alike,
 // on the staged pages (index.html, embed.html, bench.html) before they are moved into dist/.
@@ -138,7 +142,23 @@ export function policiesIn(html) {
   return [...html.matchAll(META_RE)].map((m) => m[0].match(/content\s*=\s*"([^"]*)"/i)?.[1] ?? '');
 }
 
+/** The policy of every page of `root` at once (the union of their hashes), for a header. */
+function headerPolicy(root) {
+  const pages = readdirSync(root).filter((f) => f.endsWith('.html') && f !== 'escape-dims-offline.html').sort();
+  check(pages.includes('index.html'), `${root} has no index.html`);
+  const all = pages.map((name) => readFileSync(join(root, name), 'utf8')).join('\n');
+  // No frame-ancestors: lecture slides on any site may frame the explorer (embed=1).
+  return policyFor(all.replace(META_RE, ''), SERVED);
+}
+
 function main() {
+  if (process.argv[2] === '--headers') {
+    check(process.argv.length === 4, 'usage: node scripts/csp.mjs --headers <dist>');
+    const policy = headerPolicy(resolve(process.argv[3]));
+    console.log(`# _headers (Netlify, Cloudflare Pages)\n/*\n  Content-Security-Policy: ${policy}\n`);
+    console.log(`# nginx (server or location block)\nadd_header Content-Security-Policy "${policy}" always;`);
+    return;
+  }
   const dir = process.argv[2] || process.env.TRUNK_STAGING_DIR;
   check(dir && process.argv.length <= 3, 'usage: node scripts/csp.mjs <dir> (or run as a Trunk hook, with TRUNK_STAGING_DIR set)');
   const root = resolve(dir);
