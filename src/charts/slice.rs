@@ -222,11 +222,14 @@ pub fn slice<DB: DrawingBackend>(
     // Contours, from grid to plane coordinates.
     let to_plane = |(c, row): (f64, f64)| (grid_coord(done, c), grid_coord(done, row));
     let contour = WHITE.mix(0.55).stroke_width(px(1.5, s) as u32);
+    // Joined into polylines: a fine grid has thousands of segments, one canvas path each.
     chart
         .draw_series(
-            done.contours
-                .iter()
-                .map(|&(a, b)| PathElement::new(vec![to_plane(a), to_plane(b)], contour)),
+            crate::core::contour::chain(&done.contours)
+                .into_iter()
+                .map(|line| {
+                    PathElement::new(line.into_iter().map(to_plane).collect::<Vec<_>>(), contour)
+                }),
         )
         .map_err(err)?;
     // The trajectory: a black casing under a white line, only where it lies inside the square.

@@ -54,6 +54,54 @@ pub fn contour_segments(values: &[f64], rows: usize, cols: usize, level: f64) ->
     out
 }
 
+/// The segments joined into polylines where they share an end (up to 1e-7 grid units: a
+/// crossing computed from both cells of an edge may differ in its last bits), so a chart draws
+/// a few hundred lines instead of thousands of segments. Every segment is in exactly one line.
+pub fn chain(segments: &[Segment]) -> Vec<Vec<(f64, f64)>> {
+    use std::collections::HashMap;
+    let key = |p: (f64, f64)| ((p.0 * 1e7).round() as i64, (p.1 * 1e7).round() as i64);
+    let mut at: HashMap<(i64, i64), Vec<usize>> = HashMap::with_capacity(segments.len() * 2);
+    for (i, (a, b)) in segments.iter().enumerate() {
+        at.entry(key(*a)).or_default().push(i);
+        at.entry(key(*b)).or_default().push(i);
+    }
+    let mut used = vec![false; segments.len()];
+    // The unused segment with an end at `p`, and its other end.
+    let mut next = |p: (f64, f64), used: &mut Vec<bool>| -> Option<(f64, f64)> {
+        let list = at.get_mut(&key(p))?;
+        while let Some(i) = list.pop() {
+            if !used[i] {
+                used[i] = true;
+                let (a, b) = segments[i];
+                return Some(if key(a) == key(p) { b } else { a });
+            }
+        }
+        None
+    };
+    let mut lines = Vec::new();
+    for i in 0..segments.len() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let (a, b) = segments[i];
+        let mut forward = vec![a, b];
+        while let Some(q) = next(*forward.last().unwrap_or(&b), &mut used) {
+            forward.push(q);
+        }
+        let mut backward = Vec::new();
+        let mut end = a;
+        while let Some(q) = next(end, &mut used) {
+            backward.push(q);
+            end = q;
+        }
+        backward.reverse();
+        backward.extend(forward);
+        lines.push(backward);
+    }
+    lines
+}
+
 /// `count` levels evenly spaced strictly inside `(lo, hi)`.
 pub fn even_levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (1..=count)
@@ -64,6 +112,41 @@ pub fn even_levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chained_segments_keep_every_segment_once() {
+        let n = 41;
+        let values: Vec<f64> = (0..n * n)
+            .map(|i| {
+                let (r, c) = ((i / n) as f64, (i % n) as f64);
+                ((r - 20.0).powi(2) + (c - 14.0).powi(2)).sqrt()
+                    + ((r - 20.0).powi(2) + (c - 27.0).powi(2)).sqrt() * 0.8
+            })
+            .collect();
+        let mut segs = Vec::new();
+        for level in even_levels(12.0, 40.0, 6) {
+            segs.extend(contour_segments(&values, n, n, level));
+        }
+        let lines = chain(&segs);
+        // Closed level sets of a smooth function: a few lines, not hundreds of pieces.
+        assert!(
+            lines.len() <= 12,
+            "{} lines from {} segments",
+            lines.len(),
+            segs.len()
+        );
+        let pieces: usize = lines.iter().map(|l| l.len() - 1).sum();
+        assert_eq!(pieces, segs.len());
+        // Each consecutive pair of a line is one of the segments.
+        let close =
+            |p: (f64, f64), q: (f64, f64)| (p.0 - q.0).abs() < 1e-6 && (p.1 - q.1).abs() < 1e-6;
+        for l in &lines {
+            for w in l.windows(2) {
+                assert!(segs.iter().any(|&(a, b)| (close(a, w[0]) && close(b, w[1]))
+                    || (close(a, w[1]) && close(b, w[0]))));
+            }
+        }
+    }
 
     #[test]
     fn circle_contour_points_lie_on_the_circle() {
