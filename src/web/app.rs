@@ -276,7 +276,8 @@ impl App {
             at_step,
             min_eigenvalue: None,
         };
-        self.slice_version += 1;
+        // No new version: the slice shown (the previous one) is unchanged until the plane
+        // comes, and redrawing it would cost a frame for nothing.
         true
     }
 
