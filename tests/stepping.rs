@@ -7,7 +7,7 @@ use escape_dims::core::task::{Task, TaskConfig};
 use escape_dims::experiments::escape::{
     analyse_case, narrow_run, AttemptRun, EmbeddingKind, EscapeConfig,
 };
-use escape_dims::experiments::outcome::{run, RunPhase, RunSettings, SteppedRun};
+use escape_dims::experiments::outcome::{polish_end_point, run, RunPhase, RunSettings, SteppedRun};
 use escape_dims::experiments::sweep::student;
 use escape_dims::experiments::tickets::{
     run_neuron_ticket, run_weight_ticket, NeuronTicketConfig, NeuronTicketRun, WeightTicketConfig,
@@ -51,6 +51,36 @@ fn a_run_stepped_a_little_at_a_time_equals_the_run_in_one_call() {
             );
         }
     }
+}
+
+#[test]
+fn a_run_polished_elsewhere_equals_the_run_polished_in_place() {
+    // The playground hands costly polishing to a worker: the worker's result, put back into
+    // the run, must give the outcome and curve of the run that polished itself.
+    let task = task();
+    let mut handed = 0;
+    for (width, seed) in [(4, 1), (6, 2)] {
+        let net = student(&task, width, seed);
+        let whole = run(&task, net.clone(), None, &short());
+        let mut stepped = SteppedRun::new(&task, net, None, &short());
+        while stepped.phase() == RunPhase::Training {
+            stepped.advance(50);
+        }
+        if whole.diverged || stepped.phase() == RunPhase::Done {
+            continue;
+        }
+        let (params, steps) = stepped.polishing_to_do().expect("polishing to hand over");
+        let (polished, loss, losses) = polish_end_point(&task, width, params, steps);
+        stepped.complete_polishing(polished, loss, losses);
+        assert_eq!(stepped.phase(), RunPhase::Done);
+        assert_eq!(stepped.outcome(), Some(&whole), "width {width} seed {seed}");
+        let mut in_place = SteppedRun::new(&task, student(&task, width, seed), None, &short());
+        while in_place.advance(50).is_none() {}
+        assert_eq!(stepped.curve().points, in_place.curve().points);
+        assert!(stepped.polishing_to_do().is_none());
+        handed += 1;
+    }
+    assert!(handed > 0, "no run reached polishing");
 }
 
 #[test]

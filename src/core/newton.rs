@@ -67,6 +67,21 @@ impl Polisher {
         }
     }
 
+    /// A polishing that already ran elsewhere (a web worker) and ended at `loss` after the
+    /// accepted steps' `losses`: done, with nothing left to step.
+    pub fn finished(loss: f64, losses: Vec<f64>) -> Polisher {
+        Polisher {
+            basis: None,
+            grad: Vec::new(),
+            trial: Vec::new(),
+            loss,
+            mu: 0.0,
+            left: 0,
+            done: true,
+            losses,
+        }
+    }
+
     /// The loss at the current point.
     pub fn loss(&self) -> f64 {
         self.loss

@@ -3,6 +3,7 @@
 
 use crate::core::network::Network;
 use crate::core::newton::{mask_basis, Polisher};
+use crate::core::objective::Objective;
 use crate::core::task::Task;
 use crate::core::train::{TrainConfig, Trainer};
 use std::sync::Arc;
@@ -67,6 +68,22 @@ impl RunSettings {
             self.threshold, self.polish_steps
         )
     }
+}
+
+/// Polishes `params` for a network of `width` on `task` as [`SteppedRun`] does, to the end:
+/// returns the polished point, its loss and the accepted steps' losses (a worker runs this for
+/// a page whose polishing steps are too costly for its frames).
+pub fn polish_end_point(
+    task: &Task,
+    width: usize,
+    mut params: Vec<f64>,
+    steps: usize,
+) -> (Vec<f64>, f64, Vec<f64>) {
+    let objective = Objective::new(task, width);
+    let mut polisher = Polisher::new(&objective, &params, steps, None);
+    while polisher.step(&objective, &mut params) {}
+    let loss = polisher.loss();
+    (params, loss, polisher.losses().to_vec())
 }
 
 /// The result of one run.
@@ -166,6 +183,30 @@ impl SteppedRun {
         let params = self.trainer.params().to_vec();
         let polisher = Polisher::new(&objective, &params, self.settings.polish_steps, basis);
         self.polishing = Some((polisher, params));
+    }
+
+    /// The point to polish and the steps allowed, while polishing has not taken a step yet
+    /// and runs in the whole parameter space (no mask): what a worker needs to polish it
+    /// elsewhere ([`polish_end_point`]), then [`SteppedRun::complete_polishing`].
+    pub fn polishing_to_do(&self) -> Option<(Vec<f64>, usize)> {
+        match &self.polishing {
+            Some((p, params)) if self.mask.is_none() && !p.is_done() && p.losses().is_empty() => {
+                Some((params.clone(), self.settings.polish_steps))
+            }
+            _ => None,
+        }
+    }
+
+    /// Ends polishing with the result computed elsewhere from [`SteppedRun::polishing_to_do`]:
+    /// the polished point, its loss and the accepted steps' losses. The run is then judged as
+    /// if it had polished itself (the same code ran on the same point). Ignored unless the run
+    /// is polishing.
+    pub fn complete_polishing(&mut self, params: Vec<f64>, loss: f64, losses: Vec<f64>) {
+        if self.phase() != RunPhase::Polishing || params.len() != self.trainer.params().len() {
+            return;
+        }
+        self.polishing = Some((Polisher::finished(loss, losses), params.clone()));
+        self.judge(loss, params);
     }
 
     fn polish_step(&mut self) {
