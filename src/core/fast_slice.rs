@@ -190,8 +190,6 @@ struct RowCoefficients<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::network::Network;
-    use crate::core::rng::{SeededRng, Stream};
     use crate::core::task::{Task, TaskConfig};
     use crate::core::train::{TrainConfig, Trainer};
     use std::sync::Arc;
