@@ -267,3 +267,74 @@ fn hessian_timings() {
         }
     }
 }
+
+#[test]
+fn the_polish_job_polishes_the_playground_run_as_it_would_itself() {
+    use escape_dims::experiments::outcome::{RunPhase, SteppedRun};
+    use std::sync::Arc;
+    // The playground's run of the default settings, trained to its step limit.
+    let mut settings = Settings {
+        max_steps: 1500,
+        ..Settings::default()
+    };
+    settings.scene = SceneKind::Playground;
+    let task = Arc::new(Task::generate(settings.task_config()));
+    let width = settings.width as usize;
+    let run_settings = escape_dims::experiments::outcome::RunSettings {
+        train: settings.train_config(),
+        polish_steps: jobs::POLISH_STEPS,
+        threshold: settings.threshold,
+    };
+    let mut polished = 0;
+    for seed in [1u64, 3] {
+        settings.seed = seed as i64;
+        let net = escape_dims::experiments::sweep::student(&task, width, seed);
+        let mut in_place = SteppedRun::new(&task, net.clone(), None, &run_settings);
+        while in_place.advance(100).is_none() {}
+        let mut handed = SteppedRun::new(&task, net, None, &run_settings);
+        while handed.phase() == RunPhase::Training {
+            handed.advance(100);
+        }
+        let Some((params, steps)) = handed.polishing_to_do() else {
+            continue;
+        };
+        let message = jobs::encode_job(
+            &settings,
+            &Job::Polish {
+                width,
+                steps,
+                params,
+            },
+        );
+        let reply = jobs::handle_message(&message);
+        let Ok(JobResult::Polish {
+            params,
+            loss,
+            losses,
+        }) = jobs::decode_result(&reply)
+        else {
+            panic!("not a polish reply: {}", &reply[..reply.len().min(120)]);
+        };
+        handed.complete_polishing(params, loss, losses);
+        assert_eq!(handed.outcome(), in_place.outcome(), "seed {seed}");
+        assert_eq!(
+            handed.curve().points,
+            in_place.curve().points,
+            "seed {seed}"
+        );
+    }
+    // Out of range: too many steps, a point of the wrong length.
+    let params = vec![0.1; Shape::new(2, 5).num_params()];
+    let job = |steps: usize, params: Vec<f64>| {
+        jobs::encode_job(
+            &settings,
+            &Job::Polish {
+                width: 5,
+                steps,
+                params,
+            },
+        )
+    };
+    refused(&job(jobs::MAX_POLISH_JOB_STEPS + 1, params.clone()));
+    refused(&job(30, params[1..].to_vec()));
+}

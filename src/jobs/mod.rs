@@ -57,10 +57,25 @@ pub enum Job {
         /// The point whose Hessian is taken (the slice's centre).
         centre: Vec<f64>,
     },
+    /// Levenberg–Marquardt polishing of the playground's end point `params` (a width-`width`
+    /// student on the settings' task) for up to `steps` steps, to the end: what
+    /// [`crate::experiments::outcome::SteppedRun`] does in place, handed to a worker where one
+    /// step (an exact Hessian and its eigen-decomposition) costs more than a frame.
+    Polish {
+        /// Student width.
+        width: usize,
+        /// Steps allowed (at most [`MAX_POLISH_JOB_STEPS`]).
+        steps: usize,
+        /// The end point of training.
+        params: Vec<f64>,
+    },
     /// Panics on purpose (message `panic;;`), so that tests can check that a panic inside a
     /// job becomes an error reply and the worker answers the next job.
     Panic,
 }
+
+/// Most polishing steps a [`Job::Polish`] may ask for.
+pub const MAX_POLISH_JOB_STEPS: usize = 100;
 
 /// What a job found.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +98,15 @@ pub enum JobResult {
         plane: Plane,
         /// The smallest Hessian eigenvalue at the centre.
         min_eigenvalue: f64,
+    },
+    /// The polished point of a [`Job::Polish`], its loss and the accepted steps' losses.
+    Polish {
+        /// The polished parameters.
+        params: Vec<f64>,
+        /// Their loss.
+        loss: f64,
+        /// The loss after each accepted step.
+        losses: Vec<f64>,
     },
 }
 
@@ -204,6 +228,19 @@ pub fn run(settings: &Settings, job: &Job) -> JobResult {
                 min_eigenvalue,
             }
         }
+        Job::Polish {
+            width,
+            steps,
+            ref params,
+        } => {
+            let (params, loss, losses) =
+                crate::experiments::outcome::polish_end_point(&task, width, params.clone(), steps);
+            JobResult::Polish {
+                params,
+                loss,
+                losses,
+            }
+        }
         Job::Panic => panic!("a job that panics on purpose"),
         Job::Sweep { width, seed } => {
             JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
@@ -254,6 +291,14 @@ pub fn encode_job(settings: &Settings, job: &Job) -> String {
             "hessian",
             format!("{width}/{}", slice_rows::join_numbers(centre)),
         ),
+        Job::Polish {
+            width,
+            steps,
+            params,
+        } => (
+            "polish",
+            format!("{width},{steps}/{}", slice_rows::join_numbers(params)),
+        ),
         Job::Panic => ("panic", String::new()),
     };
     format!("{kind};{fields};{}", settings.to_hash())
@@ -276,7 +321,9 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
         (Some(k), Some(f), Some(h)) => (k, f, h),
         _ => return Err(format!("malformed job {}", validate::quote(message))),
     };
-    let known = ["sweep", "neuron", "weight", "slice", "hessian", "panic"];
+    let known = [
+        "sweep", "neuron", "weight", "slice", "hessian", "polish", "panic",
+    ];
     if !known.contains(&kind) {
         return Err(format!("unknown job {}", validate::quote(kind)));
     }
@@ -294,6 +341,21 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
             Job::HessianPlane {
                 width,
                 centre: validate::vector("Hessian centre", centre, params)?,
+            }
+        }
+        ("polish", _) => {
+            let Some((head, params)) = fields.split_once('/') else {
+                return Err(format!("malformed polish job {}", validate::quote(fields)));
+            };
+            let Some((width, steps)) = head.split_once(',') else {
+                return Err(format!("malformed polish job {}", validate::quote(head)));
+            };
+            let width = validate::int_field("width", width)? as usize;
+            let n = Shape::new(settings.input_dim as usize, width).num_params();
+            Job::Polish {
+                width,
+                steps: validate::index_field("polishing steps", steps, MAX_POLISH_JOB_STEPS)?,
+                params: validate::vector("polish point", params, n)?,
             }
         }
         ("panic", [""]) => Job::Panic,
@@ -349,6 +411,15 @@ pub fn encode_result(result: &JobResult) -> String {
             slice_rows::join_numbers(&plane.u),
             slice_rows::join_numbers(&plane.v)
         ),
+        JobResult::Polish {
+            params,
+            loss,
+            losses,
+        } => format!(
+            "polished;{loss:e};{};{}",
+            slice_rows::join_numbers(params),
+            slice_rows::join_numbers(losses)
+        ),
     }
 }
 
@@ -389,6 +460,11 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
                 v_label: v_label.to_string(),
             },
             min_eigenvalue: num(min)?,
+        }),
+        ["polished", loss, params, losses] => Ok(JobResult::Polish {
+            params: slice_rows::parse_numbers(params)?,
+            loss: num(loss)?,
+            losses: slice_rows::parse_numbers(losses)?,
         }),
         _ => Err(bad()),
     }

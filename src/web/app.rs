@@ -77,6 +77,10 @@ pub struct App {
     pub replay: Option<usize>,
     /// The Hessian plane a slice worker is computing, if one is (the slice waits for it).
     hessian_pending: Option<PendingHessian>,
+    /// True while a slice worker polishes the run's end point ([`crate::web::app_polish`]).
+    pub(crate) polish_pending: bool,
+    /// A slice was asked for while the end point was being polished: computed after it.
+    pub(crate) slice_wanted: bool,
 }
 
 /// A Hessian plane requested from the slice workers: the point and step it is taken at.
@@ -99,6 +103,8 @@ impl App {
             slice_version: 0,
             replay: None,
             hessian_pending: None,
+            polish_pending: false,
+            slice_wanted: false,
         };
         app.request_slice();
         app
@@ -140,6 +146,9 @@ impl App {
         self.run = Self::build_run(&self.settings);
         self.running = false;
         self.replay = None;
+        // A polishing still in a worker belongs to the old run (the next batch drops it).
+        self.polish_pending = false;
+        self.slice_wanted = false;
         self.previous_slice = None;
         self.request_slice();
     }
@@ -157,6 +166,11 @@ impl App {
 
     /// One optimiser step (when paused), then a fresh slice.
     pub fn single_step(&mut self) {
+        if self.polishes_in_worker() {
+            // Its polishing is one job in a worker: nothing to step here.
+            self.running = false;
+            return;
+        }
         self.running = false;
         self.replay = None;
         self.run.advance(1);
@@ -165,6 +179,11 @@ impl App {
 
     /// Discards the current slice and starts computing a new one at the current point.
     pub fn request_slice(&mut self) {
+        if self.polish_pending {
+            // The slice workers are polishing: a slice batch would drop that reply.
+            self.slice_wanted = true;
+            return;
+        }
         if let SliceState::Ready(done) = std::mem::replace(&mut self.slice, SliceState::Idle) {
             self.previous_slice = Some(done);
         }
@@ -353,6 +372,10 @@ impl App {
         let start = now_ms();
 
         self.poll_hessian();
+        if self.polishes_in_worker() {
+            self.tick_polish();
+            return;
+        }
         if self.running && self.visible_slice().is_none() {
             // No slice to show yet (training started at once): finish the first one while
             // training, sharing the frame.

@@ -17,6 +17,7 @@
 
 pub mod announce;
 pub mod app;
+pub mod app_polish;
 pub mod bench;
 pub mod canvas;
 pub mod compare_scene;

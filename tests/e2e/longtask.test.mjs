@@ -66,6 +66,22 @@ describe('frame budget', () => {
     }
   }
 
+  test('polishing a large student (391 parameters, 2048 samples) runs in a worker: no long task, the run is judged', { timeout: 300_000 }, async (t) => {
+    await withPage(t, { hash: '#scene=playground&width=39&dim=8&samples=2048&res=51&steps=100&speed=20', noErrors: true }, async (page) => {
+      await page.waitForTimeout(500);
+      await recordLongTasks(page);
+      await page.locator('#play').click();
+      await waitBodyData(page, 'runPhase', 'polishing', 60_000);
+      await waitBodyData(page, 'runPhase', ['success', 'failed', 'diverged'], 200_000);
+      await sliceReady(page);
+      const long = await longTasks(page);
+      const status = await page.locator('#status').textContent();
+      t.diagnostic(`long tasks ${JSON.stringify(long)}; ${status}`);
+      assert.match(status, /after training and polishing|Ended above the threshold/);
+      assert.deepEqual(long.filter((d) => d > LIMIT_MS), [], `main-thread tasks over ${LIMIT_MS} ms`);
+    });
+  });
+
   test('an idle page sleeps: its main thread works within twice a blank page with an animation loop', { timeout: 120_000 }, async (t) => {
     const busy = async (page, ms) => {
       const cdp = await page.context().newCDPSession(page);
