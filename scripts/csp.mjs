@@ -117,12 +117,25 @@ export function policyFor(html, base) {
 }
 
 /**
+ * `trunk serve` adds its live-reload script inline and fills in the server's address when it
+ * serves the page, which would change the script after it was hashed. Filled in here instead
+ * with what the browser knows (the page's own host and folder, where `trunk serve` answers),
+ * the served text is the hashed text. A `trunk build` has no such script.
+ */
+export function settleTrunkReload(html) {
+  return html
+    .replace(/(['`])\{\{__TRUNK_ADDRESS__\}\}\1/g, 'window.location.host')
+    .replace(/(['`])\{\{__TRUNK_WS_BASE__\}\}\1/g, "new URL('./', window.location.href).pathname");
+}
+
+/**
  * `html` with its policy meta tag (any earlier one replaced) right after <meta charset>, which
  * must open the <head>: no script, style or link may come before the policy.
  */
 export function withPolicy(html, base, what) {
   checkNoInlineAttributes(html, what);
-  let out = html.replace(META_RE, '');
+  let out = settleTrunkReload(html).replace(META_RE, '');
+  check(!/\{\{__TRUNK[A-Z_ ]*__\}\}/.test(out), `${what}: a Trunk placeholder is left that the server would fill in after hashing`);
   const charset = out.match(/<head\b[^>]*>\s*<meta\s+charset\s*=\s*["']?[\w-]+["']?\s*\/?>/i);
   check(charset, `${what}: no <meta charset> at the top of <head>, so no place for the Content-Security-Policy (it must come before every script and style)`);
   const at = charset.index + charset[0].length;

@@ -15,7 +15,7 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlI
 const REVOKE_AFTER_MS: i32 = 10_000;
 
 /// What `#share-status` says after a confirmed copy.
-pub const COPIED: &str = "Link copied";
+const COPIED: &str = "Link copied";
 
 /// Starts a download of `href` as `file_name`.
 fn download(href: &str, file_name: &str) {
