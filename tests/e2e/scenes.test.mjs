@@ -440,7 +440,8 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
         }
         // Copy link, on this scene.
         await page.locator('#share').click();
-        await page.waitForFunction(() => document.body.dataset.copiedUrl !== undefined, null, { timeout: 5000 });
+        // The copy is confirmed asynchronously (the clipboard's promise): wait for this scene's URL.
+        await page.waitForFunction(() => document.body.dataset.copiedUrl === location.href, null, { timeout: 5000 });
         assert.equal(await bodyData(page, 'copiedUrl'), page.url(), `${scene}: data-copied-url`);
         assert.match(page.url(), new RegExp(`scene=${scene}`));
       }
