@@ -33,6 +33,10 @@ pub trait Scene {
 /// How often an idle scene is still given a frame, in milliseconds.
 const IDLE_FRAME_MS: f64 = 1000.0;
 
+/// Frames run after every redraw request before an idle scene sleeps: enough for a view to
+/// draw each of its plots (one per frame).
+const AWAKE_FRAMES: u32 = 8;
+
 /// Every scene, built when first shown, and the settings they follow.
 pub struct Router {
     /// The current settings (mirrored in the URL and the controls).
@@ -54,6 +58,9 @@ pub struct Router {
     pub held: bool,
     /// When the last frame ran (the loop sleeps while the shown scene is idle).
     last_frame_ms: f64,
+    /// Frames still to run after a redraw was asked for, whether or not the scene is idle (a
+    /// view draws one plot per frame, so a change takes a few frames to draw).
+    awake_frames: u32,
     force: bool,
     panel: StoryPanel,
     announcer: Announcer,
@@ -84,6 +91,7 @@ impl Router {
             pending: None,
             held: false,
             last_frame_ms: f64::NEG_INFINITY,
+            awake_frames: 0,
             force: true,
             panel: StoryPanel::default(),
             announcer: Announcer::default(),
@@ -183,10 +191,14 @@ impl Router {
     /// One animation frame of the shown scene, then the story panel.
     pub fn frame(&mut self, budget_ms: f64) {
         let now = dom::now_ms();
-        let sleeping = !self.force && self.pending.is_none() && self.shown_is_idle();
+        if self.force {
+            self.awake_frames = AWAKE_FRAMES;
+        }
+        let sleeping = self.awake_frames == 0 && self.pending.is_none() && self.shown_is_idle();
         if sleeping && now - self.last_frame_ms < IDLE_FRAME_MS {
             return;
         }
+        self.awake_frames = self.awake_frames.saturating_sub(1);
         self.last_frame_ms = now;
         let force = std::mem::take(&mut self.force);
         // A held view is drawn but does not advance.
