@@ -322,7 +322,9 @@ fn the_polish_job_polishes_the_playground_run_as_it_would_itself() {
             in_place.curve().points,
             "seed {seed}"
         );
+        polished += 1;
     }
+    assert_eq!(polished, 2, "both runs reach polishing");
     // Out of range: too many steps, a point of the wrong length.
     let params = vec![0.1; Shape::new(2, 5).num_params()];
     let job = |steps: usize, params: Vec<f64>| {
