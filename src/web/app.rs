@@ -373,6 +373,15 @@ impl App {
 
         self.poll_hessian();
         if self.polishes_in_worker() {
+            // A slice (or its Hessian plane) still being computed is finished first: the
+            // polishing job would take its place in the slice workers.
+            if self.hessian_pending.is_some() {
+                return;
+            }
+            if matches!(self.slice, SliceState::Computing { .. }) {
+                self.advance_slice(start, budget_ms);
+                return;
+            }
             self.tick_polish();
             return;
         }
@@ -389,6 +398,11 @@ impl App {
                 if self.run.advance(chunk).is_some() {
                     self.running = false;
                     self.request_slice();
+                    break;
+                }
+                if self.polishes_in_worker() {
+                    // Training just ended: its polishing goes to a worker, not the next
+                    // chunk of this loop.
                     break;
                 }
             }

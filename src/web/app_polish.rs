@@ -24,18 +24,12 @@ impl App {
             && !workers::on_page(Pool::Slices)
     }
 
-    /// One frame of polishing in a worker: send the end point once (after any slice the
-    /// workers are computing), then wait for the polished point and judge the run with it.
+    /// One frame of polishing in a worker: send the end point once (the caller finishes any
+    /// slice being computed first), then wait for the polished point and judge the run with
+    /// it.
     pub(crate) fn tick_polish(&mut self) {
         if !self.polish_pending {
-            let busy = matches!(
-                self.slice,
-                SliceState::Computing {
-                    in_workers: true,
-                    ..
-                }
-            );
-            if busy {
+            if matches!(self.slice, SliceState::Computing { .. }) {
                 return;
             }
             if let Some((params, steps)) = self.run.polishing_to_do() {
