@@ -8,6 +8,10 @@ use crate::core::task::Task;
 use crate::core::train::{TrainConfig, Trainer};
 use std::sync::Arc;
 
+/// Parameter-sample products of one piece of training on a page ([`SteppedRun::steps_per_piece`]):
+/// a few milliseconds of work in wasm.
+pub const PIECE_WORK: usize = 400_000;
+
 /// How runs are trained and judged.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunSettings {
@@ -229,6 +233,14 @@ impl SteppedRun {
             diverged,
             params,
         });
+    }
+
+    /// How many optimiser steps a page may take between two looks at its clock, at most
+    /// `most`: about [`PIECE_WORK`] parameter-sample products of work, so that one piece
+    /// stays well inside a frame (1 for the largest networks, whose step costs milliseconds).
+    pub fn steps_per_piece(&self, most: u64) -> u64 {
+        let per_step = (self.trainer.shape.num_params() * self.trainer.task().len()).max(1);
+        ((PIECE_WORK / per_step) as u64).clamp(1, most.max(1))
     }
 
     /// What the run is doing.

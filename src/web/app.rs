@@ -393,7 +393,7 @@ impl App {
         if self.running {
             let mut left = self.settings.speed as u64;
             while left > 0 && now_ms() - start < budget_ms {
-                let chunk = left.min(5);
+                let chunk = left.min(self.run.steps_per_piece(5));
                 left -= chunk;
                 if self.run.advance(chunk).is_some() {
                     self.running = false;

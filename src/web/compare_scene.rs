@@ -66,7 +66,11 @@ impl CompareScene {
         let start = now_ms();
         let mut left = self.settings.speed.max(1) as u64;
         while left > 0 && now_ms() - start < budget_ms {
-            let chunk = left.min(10);
+            let most = self
+                .narrow
+                .steps_per_piece(10)
+                .min(self.wide.steps_per_piece(10));
+            let chunk = left.min(most);
             left -= chunk;
             let a = self.narrow.advance(chunk).is_some();
             let b = self.wide.advance(chunk).is_some();

@@ -125,7 +125,8 @@ impl EscapeScene {
         let start = now_ms();
         if self.stuck.is_none() {
             while now_ms() - start < budget_ms * 0.8 {
-                if self.narrow.advance(50).is_some() {
+                let chunk = self.narrow.steps_per_piece(50);
+                if self.narrow.advance(chunk).is_some() {
                     self.finish_narrow();
                     break;
                 }

@@ -144,7 +144,14 @@ impl TicketsScene {
         let speed = self.settings.speed.max(1) as u64;
         let mut left = speed;
         while left > 0 && now_ms() - start < budget_ms * 0.8 {
-            let chunk = left.min(10);
+            let (alone, embedded) = self.pair();
+            let most = [alone, embedded]
+                .into_iter()
+                .flatten()
+                .map(|r| r.steps_per_piece(10))
+                .min()
+                .unwrap_or(10);
+            let chunk = left.min(most);
             left -= chunk;
             let done = match &mut self.focus {
                 Focus::Neuron(r) => r.advance(chunk),
