@@ -37,6 +37,9 @@ pub const HESSIAN_COMPUTING: &str = "Computing the Hessian…";
 
 pub use crate::core::slice_view::FinishedSlice;
 
+/// Most trajectory snapshots the page fits its PCA plane to ([`App::pca_snapshots`]).
+pub const PCA_SNAPSHOTS: usize = 64;
+
 /// Where the landscape slice is.
 pub enum SliceState {
     /// Nothing requested yet.
@@ -177,6 +180,16 @@ impl App {
         self.request_slice();
     }
 
+    /// The trajectory the PCA plane is fitted to: at most [`PCA_SNAPSHOTS`] of the recorded
+    /// snapshots, evenly spread, first and last kept (the fit's cost grows with the square of
+    /// their number: 256 snapshots of 641 parameters made a 62 ms task).
+    fn pca_snapshots(&self) -> Vec<Vec<f64>> {
+        let values = &self.trainer().trajectory.values;
+        crate::charts::probe::thinned(values.len(), PCA_SNAPSHOTS)
+            .map(|i| values[i].clone())
+            .collect()
+    }
+
     /// Discards the current slice and starts computing a new one at the current point.
     pub fn request_slice(&mut self) {
         if self.polish_pending {
@@ -199,7 +212,7 @@ impl App {
         self.slice_note = None;
         let plane = match self.settings.plane_kind() {
             PlaneKind::Random => Plane::random(shape, &centre, seed, biases),
-            PlaneKind::Pca => match Plane::pca(&self.trainer().trajectory.values, &centre) {
+            PlaneKind::Pca => match Plane::pca(&self.pca_snapshots(), &centre) {
                 Some(p) => p,
                 None => {
                     self.slice_note = Some(
