@@ -1,39 +1,23 @@
 //! The playground's state: settings, the training run, and the landscape slice being computed or
-//! shown. No drawing here; [`crate::web::view`] renders this state.
+//! shown. No drawing here; [`crate::web::view`] renders this state. The slice's progress is in
+//! [`crate::web::app_slice`], its Hessian plane in [`crate::web::app_hessian`] and the
+//! polishing of large students in [`crate::web::app_polish`].
 
-use crate::core::objective::Objective;
 use crate::core::plane::{Plane, PlaneKind};
 use crate::core::slice::Slice;
 use crate::core::task::Task;
 use crate::core::train::Trainer;
 use crate::experiments::outcome::{RunSettings, SteppedRun};
-use crate::jobs::{self, Job, JobResult, SliceRows};
+use crate::jobs;
 use crate::settings::Settings;
 use crate::web::dom::now_ms;
 use crate::web::workers::{self, Pool};
 use std::sync::Arc;
 
-/// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
-const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
-
-/// Largest number of parameters for which the Hessian plane is offered. It is computed in a
-/// slice worker ([`Job::HessianPlane`]), where its cost (about 0.5 s natively at 641
-/// parameters and N = 2048, the largest valid student) blocks nothing; every valid student
-/// is under this limit.
-pub const MAX_HESSIAN_PARAMS: usize = 700;
-
-/// Largest number of parameters for which the Hessian plane is computed on the page, where
-/// there are no slice workers: its Hessian and eigen-decomposition stay well under 50 ms
-/// there. Measured at N = 2048, the most samples, in a worker of headless Chromium
-/// (tests/e2e/worker.test.mjs; the page runs the same wasm): 23 ms at 161 parameters (dim 8,
-/// width 16), 29 ms at 193 (dim 2, width 48), 33 ms at 201 (dim 8, width 20), 415 ms at 641;
-/// natively 8.7, 11.4, 13.4 and 219 ms (`cargo test --release --test jobs -- --ignored
-/// --nocapture hessian_timings`): wasm is 2-2.5 times slower here (f64 has no SIMD kernel).
-/// The margin below 50 ms is for slower machines. Above it, the random plane with a note.
-pub const MAX_HESSIAN_PARAMS_ON_PAGE: usize = 200;
-
-/// The slice note while a slice worker computes the Hessian plane.
-pub const HESSIAN_COMPUTING: &str = "Computing the Hessian…";
+use crate::web::app_hessian::PendingHessian;
+pub use crate::web::app_hessian::{
+    HESSIAN_COMPUTING, MAX_HESSIAN_PARAMS, MAX_HESSIAN_PARAMS_ON_PAGE,
+};
 
 pub use crate::core::slice_view::FinishedSlice;
 
@@ -79,17 +63,11 @@ pub struct App {
     /// the live point.
     pub replay: Option<usize>,
     /// The Hessian plane a slice worker is computing, if one is (the slice waits for it).
-    hessian_pending: Option<PendingHessian>,
+    pub(crate) hessian_pending: Option<PendingHessian>,
     /// True while a slice worker polishes the run's end point ([`crate::web::app_polish`]).
     pub(crate) polish_pending: bool,
     /// A slice was asked for while the end point was being polished: computed after it.
     pub(crate) slice_wanted: bool,
-}
-
-/// A Hessian plane requested from the slice workers: the point and step it is taken at.
-struct PendingHessian {
-    centre: Vec<f64>,
-    at_step: u64,
 }
 
 impl App {
@@ -246,7 +224,7 @@ impl App {
 
     /// Starts computing the slice of `plane` (taken at step `at_step`): in the slice workers
     /// once they are loaded, else on the page.
-    fn start_slice(&mut self, plane: Plane, min_eigenvalue: Option<f64>, at_step: u64) {
+    pub(crate) fn start_slice(&mut self, plane: Plane, min_eigenvalue: Option<f64>, at_step: u64) {
         let slice = Slice::new(
             plane,
             self.settings.resolution as usize,
@@ -266,118 +244,6 @@ impl App {
             min_eigenvalue,
         };
         self.slice_version += 1;
-    }
-
-    /// Sends the Hessian plane at `centre` to the slice workers (loading them if they are
-    /// not yet), shows the slice as computing with [`HESSIAN_COMPUTING`], and returns true; or
-    /// returns false if the browser refuses workers.
-    fn start_hessian_job(&mut self, centre: &[f64]) -> bool {
-        let job = Job::HessianPlane {
-            width: self.trainer().shape.width,
-            centre: centre.to_vec(),
-        };
-        workers::start(Pool::Slices, vec![jobs::encode_job(&self.settings, &job)]);
-        if workers::on_page(Pool::Slices) {
-            workers::cancel(Pool::Slices);
-            return false;
-        }
-        let at_step = self.run.step();
-        self.hessian_pending = Some(PendingHessian {
-            centre: centre.to_vec(),
-            at_step,
-        });
-        self.slice_note = Some(HESSIAN_COMPUTING.into());
-        // Until the plane comes, the slice is an empty grid through the centre: shown as
-        // computing, at 0%, and "in the workers", so that no row of it is computed.
-        let n = centre.len();
-        let waiting = Plane {
-            centre: centre.to_vec(),
-            u: vec![0.0; n],
-            v: vec![0.0; n],
-            u_label: String::new(),
-            v_label: String::new(),
-        };
-        let slice = Slice::new(
-            waiting,
-            self.settings.resolution as usize,
-            self.settings.extent,
-        );
-        self.slice = SliceState::Computing {
-            slice: Box::new(slice),
-            in_workers: true,
-            at_step,
-            min_eigenvalue: None,
-        };
-        // No new version: the slice shown (the previous one) is unchanged until the plane
-        // comes, and redrawing it would cost a frame for nothing.
-        true
-    }
-
-    /// The Hessian plane at `centre` computed on the page (no slice workers), with its
-    /// smallest eigenvalue, up to [`MAX_HESSIAN_PARAMS_ON_PAGE`] parameters; above it, the
-    /// random plane with a note.
-    fn hessian_on_page(&mut self, centre: &[f64]) -> (Plane, Option<f64>) {
-        let shape = self.trainer().shape;
-        if shape.num_params() > MAX_HESSIAN_PARAMS_ON_PAGE {
-            self.slice_note = Some(format!(
-                "Without web workers the Hessian plane is offered up to \
-                 {MAX_HESSIAN_PARAMS_ON_PAGE} parameters (this student has {}). \
-                 Showing a random plane.",
-                shape.num_params()
-            ));
-            return (self.random_plane(centre), None);
-        }
-        let objective = self.trainer().current_objective();
-        let (plane, min) = jobs::hessian_plane(&objective, centre);
-        (plane, Some(min))
-    }
-
-    /// The settings' random plane through `centre`.
-    fn random_plane(&self, centre: &[f64]) -> Plane {
-        Plane::random(
-            self.trainer().shape,
-            centre,
-            self.settings.seed as u64,
-            self.settings.random_plane_moves_biases(),
-        )
-    }
-
-    /// Takes the Hessian plane from the slice workers once it has come, and starts its slice
-    /// (rows dispatched to the workers as for any plane). If the job failed (the notice bar
-    /// says why), the plane is computed on the page where the workers failed to load (within
-    /// [`MAX_HESSIAN_PARAMS_ON_PAGE`]), and the random plane is shown otherwise.
-    fn poll_hessian(&mut self) {
-        if self.hessian_pending.is_none() {
-            return;
-        }
-        let (results, errors) = workers::drain(Pool::Slices);
-        let found = results.into_iter().find_map(|r| match r {
-            JobResult::HessianPlane {
-                plane,
-                min_eigenvalue,
-            } => Some((plane, min_eigenvalue)),
-            _ => None,
-        });
-        if found.is_none() && errors.is_empty() {
-            return;
-        }
-        let Some(pending) = self.hessian_pending.take() else {
-            return;
-        };
-        self.slice_note = None;
-        let (plane, min_eigenvalue) = match found {
-            Some((plane, min)) => (plane, Some(min)),
-            None if workers::on_page(Pool::Slices) => self.hessian_on_page(&pending.centre),
-            None => {
-                self.slice_note = Some(
-                    "The Hessian plane could not be computed (see the notice). \
-                     Showing a random plane."
-                        .into(),
-                );
-                (self.random_plane(&pending.centre), None)
-            }
-        };
-        self.start_slice(plane, min_eigenvalue, pending.at_step);
     }
 
     /// Advances the app by one animation frame, spending at most about `budget_ms`.
@@ -422,109 +288,6 @@ impl App {
         } else {
             self.advance_slice(start, budget_ms);
         }
-    }
-
-    /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
-    /// takes about 10 ms (the workers share them out evenly, and a new slice waits little for
-    /// the jobs of the old one).
-    fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
-        let r = slice.resolution;
-        let width = self.trainer().shape.width;
-        let per_row = (r * self.trainer().task().len() * width).max(1);
-        let rows_per_job = (SLICE_JOB_EVALUATIONS / per_row).clamp(1, r);
-        let job = |first: usize| {
-            Job::SliceRows(SliceRows {
-                width,
-                resolution: r,
-                extent: slice.extent,
-                first,
-                end: (first + rows_per_job).min(r),
-                plane: slice.plane.clone(),
-            })
-        };
-        // Every job carries the same plane (three vectors of up to 641 numbers): write it once
-        // and give each job its own rows (201 jobs took 160 ms to write one by one).
-        let first = jobs::encode_job(&self.settings, &job(0));
-        let header = |first: usize| {
-            format!(
-                "slice;{width},{r},{first},{}/",
-                (first + rows_per_job).min(r)
-            )
-        };
-        let Some(rest) = first.strip_prefix(&header(0)) else {
-            return (0..r)
-                .step_by(rows_per_job)
-                .map(|f| jobs::encode_job(&self.settings, &job(f)))
-                .collect();
-        };
-        (0..r)
-            .step_by(rows_per_job)
-            .map(|f| format!("{}{rest}", header(f)))
-            .collect()
-    }
-
-    fn advance_slice(&mut self, start: f64, budget_ms: f64) {
-        let SliceState::Computing {
-            slice, in_workers, ..
-        } = &mut self.slice
-        else {
-            return;
-        };
-        if *in_workers {
-            let (results, errors) = workers::drain(Pool::Slices);
-            if !errors.is_empty() {
-                // The workers failed: compute this slice and later ones on the page.
-                workers::fall_back_to_page(Pool::Slices);
-                let restart = Slice::new(slice.plane.clone(), slice.resolution, slice.extent);
-                **slice = restart.fast();
-                *in_workers = false;
-                return;
-            }
-            for r in results {
-                if let JobResult::SliceRows { first, values } = r {
-                    slice.fill_rows(first, &values);
-                }
-            }
-            if slice.is_complete() {
-                self.finish_slice();
-            }
-            return;
-        }
-        let task = self.run.trainer().task().clone();
-        let objective = Objective {
-            task: &task,
-            shape: self.run.trainer().shape,
-            activation: task.config.activation,
-        };
-        // A few points at a time, the budget checked between pieces (a row of a large
-        // network costs more than a frame).
-        let piece = slice.points_per_piece(&objective);
-        loop {
-            if slice.compute_points(&objective, piece) {
-                break;
-            }
-            if now_ms() - start >= budget_ms {
-                return;
-            }
-        }
-        self.finish_slice();
-    }
-
-    fn finish_slice(&mut self) {
-        let SliceState::Computing {
-            slice,
-            at_step,
-            min_eigenvalue,
-            ..
-        } = std::mem::replace(&mut self.slice, SliceState::Idle)
-        else {
-            return;
-        };
-        let done = FinishedSlice::new(*slice, &self.path(), at_step, min_eigenvalue);
-        self.slice = SliceState::Ready(Box::new(done));
-        self.previous_slice = None;
-        self.slice_version += 1;
-        self.replay = None;
     }
 
     /// The trajectory drawn on slices: the recorded snapshots and the current point.

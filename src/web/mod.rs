@@ -17,7 +17,9 @@
 
 pub mod announce;
 pub mod app;
+pub mod app_hessian;
 pub mod app_polish;
+pub mod app_slice;
 pub mod bench;
 pub mod canvas;
 pub mod compare_scene;

@@ -1,0 +1,120 @@
+//! The playground's landscape slice in progress: its rows shared out to the slice workers, or
+//! computed on the page a few points at a time within the frame budget, then finished.
+
+use crate::core::objective::Objective;
+use crate::core::slice::Slice;
+use crate::jobs::{self, Job, JobResult, SliceRows};
+use crate::web::app::{App, FinishedSlice, SliceState};
+use crate::web::dom::now_ms;
+use crate::web::workers::{self, Pool};
+
+/// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
+const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
+
+impl App {
+    /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
+    /// takes about 10 ms (the workers share them out evenly, and a new slice waits little for
+    /// the jobs of the old one).
+    pub(crate) fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
+        let r = slice.resolution;
+        let width = self.trainer().shape.width;
+        let per_row = (r * self.trainer().task().len() * width).max(1);
+        let rows_per_job = (SLICE_JOB_EVALUATIONS / per_row).clamp(1, r);
+        let job = |first: usize| {
+            Job::SliceRows(SliceRows {
+                width,
+                resolution: r,
+                extent: slice.extent,
+                first,
+                end: (first + rows_per_job).min(r),
+                plane: slice.plane.clone(),
+            })
+        };
+        // Every job carries the same plane (three vectors of up to 641 numbers): write it once
+        // and give each job its own rows (201 jobs took 160 ms to write one by one).
+        let first = jobs::encode_job(&self.settings, &job(0));
+        let header = |first: usize| {
+            format!(
+                "slice;{width},{r},{first},{}/",
+                (first + rows_per_job).min(r)
+            )
+        };
+        let Some(rest) = first.strip_prefix(&header(0)) else {
+            return (0..r)
+                .step_by(rows_per_job)
+                .map(|f| jobs::encode_job(&self.settings, &job(f)))
+                .collect();
+        };
+        (0..r)
+            .step_by(rows_per_job)
+            .map(|f| format!("{}{rest}", header(f)))
+            .collect()
+    }
+
+    /// Advances the slice being computed: takes the rows the slice workers have sent, or
+    /// computes points on the page until `budget_ms` has passed since `start`.
+    pub(crate) fn advance_slice(&mut self, start: f64, budget_ms: f64) {
+        let SliceState::Computing {
+            slice, in_workers, ..
+        } = &mut self.slice
+        else {
+            return;
+        };
+        if *in_workers {
+            let (results, errors) = workers::drain(Pool::Slices);
+            if !errors.is_empty() {
+                // The workers failed: compute this slice and later ones on the page.
+                workers::fall_back_to_page(Pool::Slices);
+                let restart = Slice::new(slice.plane.clone(), slice.resolution, slice.extent);
+                **slice = restart.fast();
+                *in_workers = false;
+                return;
+            }
+            for r in results {
+                if let JobResult::SliceRows { first, values } = r {
+                    slice.fill_rows(first, &values);
+                }
+            }
+            if slice.is_complete() {
+                self.finish_slice();
+            }
+            return;
+        }
+        let task = self.run.trainer().task().clone();
+        let objective = Objective {
+            task: &task,
+            shape: self.run.trainer().shape,
+            activation: task.config.activation,
+        };
+        // A few points at a time, the budget checked between pieces (a row of a large
+        // network costs more than a frame).
+        let piece = slice.points_per_piece(&objective);
+        loop {
+            if slice.compute_points(&objective, piece) {
+                break;
+            }
+            if now_ms() - start >= budget_ms {
+                return;
+            }
+        }
+        self.finish_slice();
+    }
+
+    /// Turns the completed slice into the one shown, with the path drawn on it.
+    pub(crate) fn finish_slice(&mut self) {
+        let SliceState::Computing {
+            slice,
+            at_step,
+            min_eigenvalue,
+            ..
+        } = std::mem::replace(&mut self.slice, SliceState::Idle)
+        else {
+            return;
+        };
+        let done = FinishedSlice::new(*slice, &self.path(), at_step, min_eigenvalue);
+        self.slice = SliceState::Ready(Box::new(done));
+        self.previous_slice = None;
+        self.slice_version += 1;
+        self.replay = None;
+    }
+}
