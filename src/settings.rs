@@ -48,6 +48,11 @@ pub struct Settings {
     pub extent: f64,
     /// Whether random slice directions also move the biases.
     pub biases: bool,
+    /// Whether the playground's slice keeps being recomputed around the student while it
+    /// trains (in the slice workers), rather than only when training pauses.
+    pub live_slice: bool,
+    /// Whether slices are drawn as 3-D surfaces (WebGL2) rather than flat heatmaps.
+    pub surface: bool,
     /// Success threshold on the loss.
     pub threshold: f64,
     /// Widths of a width sweep.
@@ -132,7 +137,7 @@ pub enum Effect {
     StepLimit,
     /// Only the landscape slice (recomputed when paused).
     Slice,
-    /// Only how fast runs are animated.
+    /// Only how runs are shown (animation speed, live or 3-D slices): nothing restarts.
     Display,
     /// An experiment scene's runs (each scene rebuilds when a setting it reads changes).
     Experiment,
@@ -396,6 +401,15 @@ pub const PROPERTIES: &[Property] = &[
         "yes",
         Slice
     ),
+    bool_prop!(
+        "live",
+        "Slice follows training",
+        live_slice,
+        "0",
+        "1",
+        Display
+    ),
+    bool_prop!("surface", "3-D surface", surface, "0", "1", Display),
     float_prop!("thr", "Success threshold", threshold, 1e-12, 1.0, Restart),
     list_prop!("widths", "Widths to sweep", widths, 1, 64, 12, Experiment),
     int_prop!("runs", "Seeds (runs)", runs, 1, 200, Experiment),
@@ -466,6 +480,8 @@ impl Default for Settings {
             resolution: 51,
             extent: 1.0,
             biases: false,
+            live_slice: true,
+            surface: false,
             threshold: 1e-5,
             scene: SceneKind::Playground,
             embed: false,

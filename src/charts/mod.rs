@@ -12,7 +12,9 @@
 //! - [`fit`]: teacher and student along a line through input space;
 //! - [`probe`]: what a pointer reads off a drawn chart (the page's hover readouts);
 //! - [`slice`]: a landscape slice: heatmap (put by the caller), contours, path, current point
-//!   and colour bar.
+//!   and colour bar;
+//! - [`surface`]: the same slice as a 3-D mesh with its trajectory and a camera (the page's
+//!   WebGL view draws its buffers).
 //!
 //! Sizes are given for a 960x600 figure and multiplied by a scale factor (see [`Look`]).
 
@@ -25,6 +27,7 @@ pub mod probe;
 pub mod slice;
 pub mod spectrum;
 pub mod style;
+pub mod surface;
 pub mod sweep;
 
 pub use experiments::{escape_mu, subspace, tickets};

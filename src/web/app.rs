@@ -68,6 +68,10 @@ pub struct App {
     pub(crate) polish_pending: bool,
     /// A slice was asked for while the end point was being polished: computed after it.
     pub(crate) slice_wanted: bool,
+    /// Slices finished since the page opened (live ones included).
+    pub slices_done: u64,
+    /// When the last few slices finished (ms), for the live rate the caption quotes.
+    pub(crate) finished_at: std::collections::VecDeque<f64>,
 }
 
 impl App {
@@ -86,6 +90,8 @@ impl App {
             hessian_pending: None,
             polish_pending: false,
             slice_wanted: false,
+            slices_done: 0,
+            finished_at: Default::default(),
         };
         app.request_slice();
         app
@@ -270,6 +276,8 @@ impl App {
             self.advance_slice(start, budget_ms / 2.0);
         }
         if self.running {
+            // Rows the slice workers have sent (taking them costs little).
+            self.take_worker_rows(start, budget_ms);
             let mut left = self.settings.speed as u64;
             while left > 0 && now_ms() - start < budget_ms {
                 let chunk = left.min(self.run.steps_per_piece(5));
@@ -285,6 +293,8 @@ impl App {
                     break;
                 }
             }
+            // The next live slice starts at the point this frame ended on.
+            self.keep_slice_live();
         } else {
             self.advance_slice(start, budget_ms);
         }

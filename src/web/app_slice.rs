@@ -11,6 +11,12 @@ use crate::web::workers::{self, Pool};
 /// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
 const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
 
+/// How many of the last slices the live rate is measured over.
+const LIVE_RATE_SLICES: usize = 8;
+
+/// A live rate is quoted only if the last slice finished within this many milliseconds.
+const LIVE_RATE_FRESH_MS: f64 = 3000.0;
+
 impl App {
     /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
     /// takes about 10 ms (the workers share them out evenly, and a new slice waits little for
@@ -112,9 +118,60 @@ impl App {
             return;
         };
         let done = FinishedSlice::new(*slice, &self.path(), at_step, min_eigenvalue);
+        self.slices_done += 1;
+        let now = now_ms();
+        self.finished_at.push_back(now);
+        while self.finished_at.len() > LIVE_RATE_SLICES {
+            self.finished_at.pop_front();
+        }
         self.slice = SliceState::Ready(Box::new(done));
         self.previous_slice = None;
         self.slice_version += 1;
         self.replay = None;
+    }
+
+    /// True while the slice follows the training student: the `live` setting is on, training
+    /// runs, and the slice workers exist (on the page, slices wait for a pause).
+    pub fn slice_is_live(&self) -> bool {
+        self.running
+            && self.settings.live_slice
+            && workers::ready(Pool::Slices)
+            && !workers::on_page(Pool::Slices)
+    }
+
+    /// While training, takes the rows the slice workers have sent (live or not: a slice
+    /// asked for at a pause finishes while training goes on).
+    pub(crate) fn take_worker_rows(&mut self, start: f64, budget_ms: f64) {
+        let in_workers = matches!(
+            self.slice,
+            SliceState::Computing {
+                in_workers: true,
+                ..
+            }
+        );
+        if in_workers && self.hessian_pending.is_none() {
+            self.advance_slice(start, budget_ms);
+        }
+    }
+
+    /// While training with live slices, starts the next slice at the current point once the
+    /// last one is finished (so the newest point is always the next one sliced, and at most
+    /// one slice is in the workers).
+    pub(crate) fn keep_slice_live(&mut self) {
+        if !self.slice_is_live() || self.polish_pending || self.hessian_pending.is_some() {
+            return;
+        }
+        if !matches!(self.slice, SliceState::Computing { .. }) {
+            self.request_slice();
+        }
+    }
+
+    /// Slices finished per second over the last few, while they are fresh (`None` before two
+    /// have finished, or once they stopped coming).
+    pub fn live_rate(&self) -> Option<f64> {
+        let (first, last) = (self.finished_at.front()?, self.finished_at.back()?);
+        let n = self.finished_at.len();
+        (n >= 2 && now_ms() - last < LIVE_RATE_FRESH_MS && last > first)
+            .then(|| (n - 1) as f64 * 1000.0 / (last - first))
     }
 }

@@ -7,7 +7,9 @@ use crate::story;
 use crate::web::app::App;
 use crate::web::router::Router;
 use crate::web::story_panel::elements;
-use crate::web::{controls, dom, escape_text, export, glossary_dialog, replay, url, with_router};
+use crate::web::{
+    controls, dom, escape_text, export, glossary_dialog, replay, surface_view, url, with_router,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -251,7 +253,18 @@ pub fn wire_buttons() {
     }
     for el in elements("[data-png]") {
         let canvas = el.get_attribute("data-png").unwrap_or_default();
-        listen(&el, "click", move |_| export::png(&canvas));
+        listen(&el, "click", move |_| {
+            export::png(&surface_view::shown_canvas_id(&canvas))
+        });
+    }
+    for el in elements("[data-surface-toggle]") {
+        listen(&el, "click", |_| {
+            let on = with_router(|r| r.settings.surface).unwrap_or(false);
+            change_settings(if on { "surface=0" } else { "surface=1" }, false);
+        });
+    }
+    for el in elements("[data-surface-reset]") {
+        listen(&el, "click", |_| surface_view::reset_views());
     }
     if let Some(el) = dom::document().get_element_by_id("notice-close") {
         listen(&el, "click", |_| controls::show_notices(&[]));

@@ -102,6 +102,9 @@ impl Router {
     /// otherwise, and the shown scene follows.
     pub fn apply(&mut self, new: Settings) {
         let old = std::mem::replace(&mut self.settings, new.clone());
+        if old.surface != new.surface {
+            self.force = true;
+        }
         self.playground.update(&old, &new);
         self.sweep.update(&old, &new);
         follow(&mut self.tickets, &old, &new);
@@ -200,7 +203,10 @@ impl Router {
         }
         self.awake_frames = self.awake_frames.saturating_sub(1);
         self.last_frame_ms = now;
-        let force = std::mem::take(&mut self.force);
+        // The slices are redrawn when the 3-D view is turned on or off.
+        let force = std::mem::take(&mut self.force)
+            | crate::web::surface_view::set_enabled(self.settings.surface);
+        crate::web::surface_view::follow_layout();
         // A held view is drawn but does not advance.
         let budget_ms = if self.held { 0.0 } else { budget_ms };
         let s = &self.settings;

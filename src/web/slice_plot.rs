@@ -5,16 +5,20 @@
 use crate::charts::{self, Heatmap};
 use crate::core::slice_view::FinishedSlice;
 use crate::web::canvas::{context, draw_chart, image_canvas};
-use crate::web::readout;
+use crate::web::{readout, surface_view};
 use web_sys::HtmlCanvasElement;
 
-/// Draws `done` with the current point at plane coordinates `current`; a pointer over it
-/// reads the loss the heatmap shows ([`readout`]).
+/// Draws `done` with the current point at plane coordinates `current`: as a 3-D surface
+/// where that view is on ([`surface_view`]), else flat, where a pointer reads the loss the
+/// heatmap shows ([`readout`]).
 pub fn draw(
     canvas: &HtmlCanvasElement,
     done: &FinishedSlice,
     current: (f64, f64),
 ) -> Result<(), String> {
+    if surface_view::draw(canvas, done, current) {
+        return Ok(());
+    }
     let ctx = context(canvas).ok_or("no 2-D context")?;
     let drawn = draw_chart(canvas, |root, look| {
         charts::slice(root, done, current, look, |h: &Heatmap<'_>| {

@@ -54,6 +54,7 @@ impl View {
             SliceState::Idle => "idle",
         };
         dom::set_body_data("slice", slice_state);
+        dom::set_body_data("slices-done", &app.slices_done.to_string());
         let slice_workers = if workers::on_page(Pool::Slices) {
             "none"
         } else if workers::ready(Pool::Slices) {
@@ -198,17 +199,23 @@ impl View {
     }
 
     fn render_slice_caption(&self, app: &App) {
-        let progress = app.slice_progress();
+        // A live slice replaces the shown one without a progress bar flickering.
+        let progress = app
+            .slice_progress()
+            .filter(|_| !(app.slice_is_live() && app.visible_slice().is_some()));
         if let Some(bar) = dom::document().get_element_by_id("slice-progress") {
             dom::set_hidden(&bar, progress.is_none());
             let _ = bar.set_attribute("value", &format!("{:.3}", progress.unwrap_or(0.0)));
         }
+        let live = app.slice_is_live();
         let caption = match (&app.slice, app.visible_slice()) {
-            (SliceState::Computing { slice, .. }, _) => format!(
-                "Computing a {r}×{r} slice… {:.0}%",
-                100.0 * slice.progress(),
-                r = slice.resolution
-            ),
+            (SliceState::Computing { slice, .. }, visible) if !(live && visible.is_some()) => {
+                format!(
+                    "Computing a {r}×{r} slice… {:.0}%",
+                    100.0 * slice.progress(),
+                    r = slice.resolution
+                )
+            }
             (_, Some(done)) => {
                 let mut s = format!(
                     "Slice through the point at step {} ({r}×{r} grid). ",
@@ -218,7 +225,14 @@ impl View {
                 if let Some(l) = done.min_eigenvalue {
                     s.push_str(&format!("Smallest Hessian eigenvalue {l:.2e}. "));
                 }
-                if app.running {
+                if app.slice_is_live() {
+                    match app.live_rate() {
+                        Some(rate) => s.push_str(&format!(
+                            "Live: recomputed around the moving student, {rate:.0} slices a second."
+                        )),
+                        None => s.push_str("Live: recomputed around the moving student."),
+                    }
+                } else if app.running {
                     s.push_str("Training: the point moves; the slice refreshes when you pause.");
                 } else {
                     s.push_str("White line: the trajectory; orange dot: the current point.");

@@ -26,6 +26,9 @@ export const BODY_DATA = {
   sliceStep: 'the step at which the ready slice was taken',
   sliceWhere: 'workers or page: where the last slice\'s rows were computed',
   sliceWorkers: 'loading, ready or none',
+  slicesDone: 'slices the playground finished since the page opened (live ones included)',
+  surface: '2d, 3d, or unavailable (3-D asked for, no WebGL2): how slices are drawn',
+  surfaceMs: 'milliseconds the last 3-D render took on the main thread',
   // sweep
   sweepState: 'idle, running, done or cancelled',
   sweepDone: 'runs finished',

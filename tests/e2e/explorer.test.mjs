@@ -19,9 +19,9 @@ import {
 // The page contract: every control and element the explorer provides.
 const CONTROL_IDS = [
   'width', 'teacher', 'dim', 'samples', 'act', 'opt', 'lr', 'seed', 'tseed',
-  'speed', 'steps', 'thr', 'plane', 'res', 'extent', 'bias',
+  'speed', 'steps', 'thr', 'plane', 'res', 'extent', 'bias', 'live', 'surface',
 ];
-const SELECT_IDS = ['act', 'opt', 'plane', 'bias'];
+const SELECT_IDS = ['act', 'opt', 'plane', 'bias', 'live', 'surface'];
 const BUTTON_IDS = ['play', 'step', 'reset', 'refresh-slice'];
 const CANVAS_IDS = ['loss-canvas', 'slice-canvas', 'fit-canvas'];
 

@@ -28,6 +28,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-dev-shm-usage',
+  // WebGL (the 3-D slice view) in software, SwiftShader, as on a machine without a GPU.
+  '--enable-unsafe-swiftshader',
 ];
 
 export const READY_TIMEOUT = 30_000;
