@@ -2,7 +2,9 @@
 //! uploads is the slice the heatmap shows, its trajectory lies on it, and the camera keeps
 //! the whole surface on screen at every aspect and within its ranges.
 
-use escape_dims::charts::surface::{height, height_under, project, Camera, SurfaceMesh, HEIGHT};
+use escape_dims::charts::surface::{
+    box_corners, height, height_under, project, Camera, SurfaceMesh, HEIGHT,
+};
 use escape_dims::core::colormap::{heatmap_rgba, LogScale};
 use escape_dims::core::network::Shape;
 use escape_dims::core::objective::Objective;
@@ -107,11 +109,7 @@ fn the_trajectory_and_the_current_point_lie_on_the_surface() {
 
 #[test]
 fn the_camera_keeps_the_whole_surface_on_screen() {
-    let corners: Vec<[f32; 3]> = [-1.0f32, 1.0]
-        .iter()
-        .flat_map(|&x| [-1.0f32, 1.0].map(|y| (x, y)))
-        .flat_map(|(x, y)| [0.0, HEIGHT].map(|z| [x, y, z]))
-        .collect();
+    let corners = box_corners();
     let turns = [0.0f32, 0.7, 1.6, 3.1, 4.4, 5.9];
     for aspect in [1.0f32, 16.0 / 9.0, 0.46, 2.4] {
         for &yaw in &turns {
@@ -122,13 +120,17 @@ fn the_camera_keeps_the_whole_surface_on_screen() {
                     zoom: 1.0,
                 };
                 let m = camera.matrix(aspect);
+                let mut reach: f32 = 0.0;
                 for &c in &corners {
                     let p = project(&m, c);
                     assert!(
                         p[0].abs() <= 1.0 && p[1].abs() <= 1.0 && p[2].abs() <= 1.0,
                         "corner {c:?} at aspect {aspect}, yaw {yaw}, pitch {pitch}: {p:?}"
                     );
+                    reach = reach.max(p[0].abs()).max(p[1].abs());
                 }
+                // ... and fills it: the box reaches the viewport's edge in one direction.
+                assert!(reach > 0.9, "the box spans only {reach} at aspect {aspect}, yaw {yaw}, pitch {pitch}");
             }
         }
     }

@@ -217,9 +217,8 @@ impl Camera {
         }
     }
 
-    /// Where the camera sits, looking at the middle of the surface.
-    pub fn eye(&self) -> [f32; 3] {
-        let distance = 3.6 / self.zoom;
+    /// Where the camera sits at `distance` from the middle of the surface, looking at it.
+    pub fn eye_at(&self, distance: f32) -> [f32; 3] {
         let target = Self::target();
         [
             target[0] + distance * self.pitch.cos() * self.yaw.sin(),
@@ -234,18 +233,59 @@ impl Camera {
     }
 
     /// The model-view-projection matrix (column-major, as WebGL takes it) for a viewport of
-    /// aspect ratio `aspect` (width over height).
+    /// aspect ratio `aspect` (width over height): at zoom 1 the surface's box just fills the
+    /// viewport, whatever the turn, tilt and aspect.
     pub fn matrix(&self, aspect: f32) -> [f32; 16] {
-        let view = look_at(self.eye(), Self::target(), [0.0, 0.0, 1.0]);
-        // A narrow viewport keeps the square's width in view.
-        let fov = if aspect < 1.0 {
-            2.0 * ((0.5f32).tan() / aspect.max(0.2)).atan()
-        } else {
-            1.0
-        };
-        let projection = perspective(fov, aspect.max(0.05), 0.1, 20.0);
+        let aspect = if aspect.is_finite() { aspect.clamp(0.05, 20.0) } else { 1.0 };
+        self.view_projection(aspect, self.fit_distance(aspect) / self.zoom)
+    }
+
+    fn view_projection(&self, aspect: f32, distance: f32) -> [f32; 16] {
+        let view = look_at(self.eye_at(distance), Self::target(), [0.0, 0.0, 1.0]);
+        let projection = perspective(FIELD_OF_VIEW, aspect, 0.05, 40.0);
         multiply(&projection, &view)
     }
+
+    /// The nearest distance at which every corner of the surface's box lies within
+    /// [`FRAME_FILL`] of the viewport's edges (found by bisection: farther is smaller).
+    fn fit_distance(&self, aspect: f32) -> f32 {
+        let fits = |d: f32| {
+            let m = self.view_projection(aspect, d);
+            box_corners().iter().all(|&c| {
+                let p = project(&m, c);
+                p[0].abs() <= FRAME_FILL && p[1].abs() <= FRAME_FILL && p[2].abs() < 1.0
+            })
+        };
+        let (mut near, mut far) = (0.3f32, 30.0f32);
+        for _ in 0..30 {
+            let mid = 0.5 * (near + far);
+            if fits(mid) {
+                far = mid;
+            } else {
+                near = mid;
+            }
+        }
+        far
+    }
+}
+
+/// Vertical field of view of the camera, radians.
+const FIELD_OF_VIEW: f32 = 0.8;
+
+/// How much of the viewport (in normalised device coordinates) the box fills at zoom 1.
+pub const FRAME_FILL: f32 = 0.94;
+
+/// The eight corners of the surface's box: the square from floor to [`HEIGHT`].
+pub fn box_corners() -> [[f32; 3]; 8] {
+    let mut out = [[0.0; 3]; 8];
+    for (i, c) in out.iter_mut().enumerate() {
+        *c = [
+            if i & 1 == 0 { -1.0 } else { 1.0 },
+            if i & 2 == 0 { -1.0 } else { 1.0 },
+            if i & 4 == 0 { 0.0 } else { HEIGHT },
+        ];
+    }
+    out
 }
 
 /// Applies the column-major matrix `m` to the point `p`: clip coordinates divided by `w`

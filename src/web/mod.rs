@@ -8,8 +8,8 @@
 //! - [`events`]: controls, buttons, keys and window events; [`url`]: the URL hash;
 //!   [`glossary_dialog`]: the Terms dialog and control tooltips;
 //!   [`motion`]: views that wait for the visitor when the system asks for reduced motion;
-//! - drawing: [`loss_plot`], [`slice_plot`], [`fit_plot`], [`network_diagram`], [`canvas`],
-//!   [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
+//! - drawing: [`loss_plot`], [`slice_plot`] (flat, or 3-D in [`surface_view`], WebGL2),
+//!   [`fit_plot`], [`network_diagram`], [`canvas`], [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
 //! - [`workers`]: the worker pools (experiments, slices); [`export`]: PNG, CSV, links;
 //!   [`controls`], [`dom`]: the page's elements; [`panic_panel`]; [`bench`]: `bench.html`.
 //!
