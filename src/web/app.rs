@@ -72,6 +72,12 @@ pub struct App {
     pub slices_done: u64,
     /// When the last few slices finished (ms), for the live rate the caption quotes.
     pub(crate) finished_at: std::collections::VecDeque<f64>,
+    /// True if the last frame's training ran out of time before its steps were done.
+    pub(crate) training_limited: bool,
+    /// When the live slice being computed was asked for (ms).
+    pub(crate) live_started_ms: f64,
+    /// No live slice starts before this time (ms): see [`App::keep_slice_live`].
+    pub(crate) live_not_before_ms: f64,
 }
 
 impl App {
@@ -92,6 +98,9 @@ impl App {
             slice_wanted: false,
             slices_done: 0,
             finished_at: Default::default(),
+            training_limited: false,
+            live_started_ms: 0.0,
+            live_not_before_ms: 0.0,
         };
         app.request_slice();
         app
@@ -293,6 +302,8 @@ impl App {
                     break;
                 }
             }
+            // Training that used the whole frame shares the machine with the slice workers.
+            self.training_limited = left > 0 && self.running;
             // The next live slice starts at the point this frame ended on.
             self.keep_slice_live();
         } else {

@@ -124,6 +124,13 @@ impl App {
         while self.finished_at.len() > LIVE_RATE_SLICES {
             self.finished_at.pop_front();
         }
+        // Training that needs the whole frame keeps a core: the workers (one per core) then
+        // rest as long as they worked, so live slices take one core's worth on average.
+        self.live_not_before_ms = if self.training_limited {
+            now + (now - self.live_started_ms).max(0.0)
+        } else {
+            now
+        };
         self.slice = SliceState::Ready(Box::new(done));
         self.previous_slice = None;
         self.slice_version += 1;
@@ -156,12 +163,17 @@ impl App {
 
     /// While training with live slices, starts the next slice at the current point once the
     /// last one is finished (so the newest point is always the next one sliced, and at most
-    /// one slice is in the workers).
+    /// one slice is in the workers). When training takes the whole frame (a large student at
+    /// many steps a frame), the workers wait as long as the last slice took before the next:
+    /// on a 2-core machine the page's training then keeps its speed (three busy threads on two
+    /// cores would slow it by a third).
     pub(crate) fn keep_slice_live(&mut self) {
         if !self.slice_is_live() || self.polish_pending || self.hessian_pending.is_some() {
             return;
         }
-        if !matches!(self.slice, SliceState::Computing { .. }) {
+        let now = now_ms();
+        if !matches!(self.slice, SliceState::Computing { .. }) && now >= self.live_not_before_ms {
+            self.live_started_ms = now;
             self.request_slice();
         }
     }

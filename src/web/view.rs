@@ -17,6 +17,8 @@ const PAUSE_ICON: &str = r#"<svg class="icon" aria-hidden="true" viewBox="0 0 10
 const LOSS_INTERVAL_MS: f64 = 60.0;
 const FIT_INTERVAL_MS: f64 = 150.0;
 const SLICE_INTERVAL_MS: f64 = 120.0;
+/// The same while training takes the whole frame (the slice's redraws then cost steps).
+const SLICE_INTERVAL_LIMITED_MS: f64 = 400.0;
 
 /// What was drawn last, to skip redundant redraws.
 #[derive(Default)]
@@ -113,9 +115,14 @@ impl View {
             drawn = true;
         }
         let key = (app.slice_version, step, replay_index);
+        let slice_interval = if app.training_limited {
+            SLICE_INTERVAL_LIMITED_MS
+        } else {
+            SLICE_INTERVAL_MS
+        };
         if !drawn
             && self.slice_key != Some(key)
-            && (idle || now - self.last_slice_ms > SLICE_INTERVAL_MS)
+            && (idle || now - self.last_slice_ms > slice_interval)
         {
             if let (Some(c), Some(done)) = (
                 dom::by_id::<HtmlCanvasElement>("slice-canvas"),
