@@ -26,7 +26,7 @@ pub const UNAVAILABLE: &str =
 
 /// What the figure says under a 3-D view.
 pub const HINT: &str =
-    "Drag (or arrow keys) to turn, wheel or pinch to zoom, 0 to reset. Height and colour: log loss.";
+    "Height and colour: log loss. Drag to turn, pinch or wheel to zoom (keys: arrows, +, -, 0).";
 
 const VERTEX_SHADER: &str = r#"#version 300 es
 in vec3 a_position;

@@ -58,7 +58,7 @@ test('the 3-D view draws the slice as a surface with no console error, and arrow
     assert.ok(before.colours > 200, `only ${before.colours} colours`);
     assert.ok(before.ink > 0.1, `only ${(100 * before.ink).toFixed(1)}% of the canvas drawn`);
     await page.locator('#slice-canvas-3d').screenshot({ path: join(ARTIFACTS, 'surface-3d.png') });
-    assert.match(await page.locator('#slice-canvas ~ [data-surface-note]').textContent(), /Drag/);
+    assert.match(await page.locator('#slice-canvas ~ [data-surface-note]').textContent(), /Drag to turn/);
     // Arrow keys on the focused surface turn it (and stay the surface's: nothing else moves).
     await page.focus('#slice-canvas-3d');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
