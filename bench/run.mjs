@@ -1,18 +1,19 @@
 // Browser half of the benchmark (scripts/bench.sh runs it after the native benchmark and the
-// release build). Serves dist/ with TensorFlow.js copied into dist/tfjs/, then in headless
-// Chromium:
+// release build). Serves the build ($BENCH_DIST, default dist/) with TensorFlow.js copied into
+// its tfjs/, then in headless Chromium:
 //   1. bench.html: our wasm (Adam step at widths 8/32/64, Hessian with eigen-decomposition at
-//      widths 32/64, 101x101 slice at width 32) and the
-//      same step and slice in TensorFlow.js (cpu and wasm backends) from the same data and
-//      initial weights, checking that the losses agree;
+//      widths 32/64, 101x101 slice at width 32), the same Adam step in plain JavaScript (typed
+//      arrays) at widths 8/32/64, and the same step and slice in TensorFlow.js (cpu and wasm
+//      backends), all from the same data and initial weights, checking that the losses agree;
 //   2. the explorer: time to first render and first slice; the time from pressing Step to a
 //      drawn 101x101 slice at width 32 (computed by the slice workers), alone and while a sweep
 //      runs in the experiment workers; the quick width sweep; and the longest main-thread task
 //      (PerformanceObserver) through all of it;
 //   3. the quick sweep again with the browser reporting one core, for the scaling;
-// and writes bench-results.json with the ratios, next to the native figures.
+// and writes bench-results.json with the ratios, next to the native figures and those of JAX
+// (bench/jax_bench.py, run before on the same data and initial weights).
 //
-// Usage: node bench/run.mjs NATIVE_JSON OUT_JSON
+// Usage: node bench/run.mjs NATIVE_JSON OUT_JSON [JAX_JSON]
 import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -22,11 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../tests/e2e/server.mjs';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const DIST = join(REPO, 'dist');
+const DIST = process.env.BENCH_DIST || join(REPO, 'dist');
 const require = createRequire(join(REPO, 'tests/e2e/package.json'));
 const { chromium } = require('playwright-core');
-const [nativePath, outPath] = process.argv.slice(2);
+const [nativePath, outPath, jaxPath] = process.argv.slice(2);
 const native = JSON.parse(readFileSync(nativePath, 'utf8'));
+const jax = jaxPath ? JSON.parse(readFileSync(jaxPath, 'utf8')) : null;
 
 // Transfer size of the release build (gzip), before TensorFlow.js is added for the benchmark.
 let gzipBytes = 0;
@@ -141,9 +143,32 @@ try {
 }
 
 const tfBest = Math.min(out.tfjs_cpu_step_w32_ms ?? Infinity, out.tfjs_wasm_step_w32_ms ?? Infinity);
+// The peers side by side: JAX (one core, 64-bit) against native, plain JavaScript against our
+// wasm in the same page; and our wasm's losses against the native ones JAX was checked with.
+const peers = {};
+for (const w of [8, 32, 64]) {
+  peers[`js_step_w${w}_us`] = out[`js_step_w${w}_ms`] * 1000;
+  peers[`js_over_wasm_step_w${w}`] = out[`js_step_w${w}_ms`] / out[`wasm_step_w${w}_ms`];
+}
+if (jax) {
+  for (const w of [8, 32, 64]) {
+    peers[`jax_step_w${w}_us`] = jax[`jax_step_w${w}_us`];
+    peers[`jax_over_native_step_w${w}`] = jax[`jax_step_w${w}_us`] / native[`adam_step_w${w}_us`];
+    const ref = jax.checks[`native_loss_after_w${w}`];
+    out.checks[`wasm_vs_native_loss_after_rel_diff_w${w}`] = Math.abs(out.checks[`ours_loss_after_w${w}`] - ref) / ref;
+    if (!(out.checks[`wasm_vs_native_loss_after_rel_diff_w${w}`] <= 1e-9)) {
+      throw new Error(`our wasm's loss after the Adam steps at width ${w} disagrees with the native one: ${out.checks[`ours_loss_after_w${w}`]} vs ${ref}`);
+    }
+  }
+  for (const w of [32, 64]) {
+    peers[`jax_hessian_eigen_w${w}_ms`] = jax[`jax_hessian_eigen_w${w}_ms`];
+    peers[`jax_over_native_hessian_w${w}`] = jax[`jax_hessian_eigen_w${w}_ms`] / native[`hessian_eigen_w${w}_ms`];
+  }
+}
 const results = {
   wasm_over_native_step: out.wasm_step_w32_ms / (native.adam_step_w32_us / 1000),
   tfjs_best_over_ours_step: tfBest / out.wasm_step_w32_ms,
+  ...peers,
   slice_101_ms: out.slice_101_in_page_ms,
   slice_101_single_thread_ms: out.slice_101_ms,
   max_longtask_ms: out.max_longtask_ms,
@@ -152,6 +177,7 @@ const results = {
   first_render_ms: out.first_render_ms,
   native,
   browser: out,
+  ...(jax ? { jax } : {}),
   machine: {
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? 'unknown',

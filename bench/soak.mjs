@@ -4,7 +4,7 @@
 // Runtime.getHeapUsage) and the resident memory of the renderer processes (ps), and reports
 // the growth per minute of each (least-squares slope), merged into the results JSON as "soak".
 //
-// Usage: node bench/soak.mjs OUT_JSON
+// Usage: node bench/soak.mjs OUT_JSON   (serves $BENCH_DIST, default dist/)
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ function slope(xs, ys) {
   return den > 0 ? num / den : 0;
 }
 
-const srv = await startServer({ root: join(REPO, 'dist'), prefix: '/soak/' });
+const srv = await startServer({ root: process.env.BENCH_DIST || join(REPO, 'dist'), prefix: '/soak/' });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage', MARKER],

@@ -4,6 +4,11 @@
 //!
 //! A plain harness (no extra dependency): each workload runs repeatedly for about a second and
 //! the median time per run is printed, together with the figures as JSON on the last line.
+//!
+//! It also writes the reference the peers of `scripts/bench.sh` start from and check against
+//! (`$BENCH_DATA_JSON`, default `target/bench-data.json`): the task's inputs and targets, the
+//! Adam settings, and per width the initial student (seed 1), the loss there and after
+//! [`REFERENCE_STEPS`] Adam steps, and at widths 32 and 64 the Hessian's eigenvalues at the init.
 
 use escape_dims::core::network::Network;
 use escape_dims::core::objective::Objective;
@@ -15,8 +20,68 @@ use escape_dims::core::spectrum::Spectrum;
 use escape_dims::core::task::{Task, TaskConfig};
 use escape_dims::jobs::{self, Job, JobResult, SliceRows};
 use escape_dims::settings::Settings;
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+
+/// Adam steps from the init after which the peers' losses are compared with ours.
+const REFERENCE_STEPS: usize = 1000;
+
+/// Numbers as a JSON array; `{:?}` prints the shortest decimal that reads back to the same bits.
+fn json_array(xs: &[f64]) -> String {
+    let items: Vec<String> = xs.iter().map(|x| format!("{x:?}")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The reference for the peers (JAX, plain JavaScript) as JSON: the same data, initial weights
+/// and optimiser settings as the timed workloads, and our results to agree with.
+fn reference_json(task: &Task) -> String {
+    assert!(task.inputs.is_standard_layout(), "inputs are row-major");
+    let adam = OptimizerConfig::default();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{{\"input_dim\": {}, \"samples\": {}, \"activation\": \"{}\", \"loss\": \"mean squared error\", \
+         \"layout\": \"w (width x input_dim, row-major) | b (width) | a (width) | c\", \
+         \"adam\": {{\"learning_rate\": {:?}, \"beta1\": {:?}, \"beta2\": {:?}, \"epsilon\": {:?}}}, \
+         \"steps\": {REFERENCE_STEPS}, \"inputs\": {}, \"targets\": {}, \"widths\": {{",
+        task.config.input_dim,
+        task.len(),
+        task.config.activation.name(),
+        adam.learning_rate,
+        adam.beta1,
+        adam.beta2,
+        adam.epsilon,
+        json_array(task.inputs.as_slice().unwrap_or(&[])),
+        json_array(&task.targets),
+    );
+    for (i, width) in [8usize, 32, 64].into_iter().enumerate() {
+        let obj = Objective::new(task, width);
+        let init = student(task, width).params;
+        let mut params = init.clone();
+        let mut grad = vec![0.0; params.len()];
+        let mut opt = Optimizer::new(adam, params.len());
+        for _ in 0..REFERENCE_STEPS {
+            obj.loss_and_gradient(&params, &mut grad);
+            opt.step(&mut params, &grad);
+        }
+        let _ = write!(
+            out,
+            "{}\"{width}\": {{\"init\": {}, \"loss_init\": {:?}, \"loss_after\": {:?}",
+            if i > 0 { ", " } else { "" },
+            json_array(&init),
+            obj.loss(&init),
+            obj.loss(&params),
+        );
+        if width >= 32 {
+            let values = Spectrum::of_symmetric(&obj.hessian(&init)).values;
+            let _ = write!(out, ", \"hessian_eigenvalues\": {}", json_array(&values));
+        }
+        out.push('}');
+    }
+    out.push_str("}}\n");
+    out
+}
 
 /// Median seconds per call of `f`, over repeats filling about `budget`.
 fn median_seconds(budget: Duration, mut f: impl FnMut()) -> f64 {
@@ -43,6 +108,12 @@ fn student(task: &Task, width: usize) -> Network {
 
 fn main() {
     let task = Task::generate(TaskConfig::default());
+    let reference = std::env::var("BENCH_DATA_JSON").unwrap_or("target/bench-data.json".into());
+    if let Some(dir) = std::path::Path::new(&reference).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&reference, reference_json(&task))
+        .unwrap_or_else(|e| panic!("cannot write {reference}: {e}"));
     let budget = Duration::from_millis(1000);
     let mut results = Vec::new();
     for width in [8usize, 32, 64] {

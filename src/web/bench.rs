@@ -1,6 +1,7 @@
 //! Entry points for the benchmark page (`bench.html`, not linked from the explorer): the same
 //! workloads as the native benchmark (`benches/hot_paths.rs`), timed in the browser, and the
-//! data and initial weights that the TensorFlow.js comparison trains from.
+//! data, initial weights and Adam settings that the TensorFlow.js and plain JavaScript
+//! comparisons train from.
 
 use crate::core::network::{Network, Shape};
 use crate::core::objective::Objective;
@@ -44,6 +45,13 @@ pub fn bench_targets() -> Vec<f64> {
 #[wasm_bindgen]
 pub fn bench_init_params(width: usize) -> Vec<f64> {
     student(&task(), width).params
+}
+
+/// The benchmark's Adam settings: `[learning rate, beta1, beta2, epsilon]`.
+#[wasm_bindgen]
+pub fn bench_adam_config() -> Vec<f64> {
+    let c = OptimizerConfig::default();
+    vec![c.learning_rate, c.beta1, c.beta2, c.epsilon]
 }
 
 /// Runs `steps` full-batch Adam steps (lr 0.01) from the benchmark init; returns
