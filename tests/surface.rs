@@ -130,7 +130,10 @@ fn the_camera_keeps_the_whole_surface_on_screen() {
                     reach = reach.max(p[0].abs()).max(p[1].abs());
                 }
                 // ... and fills it: the box reaches the viewport's edge in one direction.
-                assert!(reach > 0.9, "the box spans only {reach} at aspect {aspect}, yaw {yaw}, pitch {pitch}");
+                assert!(
+                    reach > 0.9,
+                    "the box spans only {reach} at aspect {aspect}, yaw {yaw}, pitch {pitch}"
+                );
             }
         }
     }

@@ -236,7 +236,11 @@ impl Camera {
     /// aspect ratio `aspect` (width over height): at zoom 1 the surface's box just fills the
     /// viewport, whatever the turn, tilt and aspect.
     pub fn matrix(&self, aspect: f32) -> [f32; 16] {
-        let aspect = if aspect.is_finite() { aspect.clamp(0.05, 20.0) } else { 1.0 };
+        let aspect = if aspect.is_finite() {
+            aspect.clamp(0.05, 20.0)
+        } else {
+            1.0
+        };
         self.view_projection(aspect, self.fit_distance(aspect) / self.zoom)
     }
 
