@@ -1,6 +1,7 @@
 //! Native benchmarks of the hot paths (run with `cargo bench --bench hot_paths`): the Adam
-//! step, slices (exact and fast) and the page's messages for a slice in workers, the Hessian
-//! with its eigen-decomposition, the quick sweep.
+//! step and the Hessian (on the dispatched SIMD path and on the SSE2 baseline), slices (exact
+//! and fast) and the page's messages for a slice in workers, the Hessian with its
+//! eigen-decomposition, the quick sweep.
 //!
 //! A plain harness (no extra dependency): each workload runs repeatedly for about a second and
 //! the median time per run is printed, together with the figures as JSON on the last line.
@@ -10,11 +11,13 @@
 //! Adam settings, and per width the initial student (seed 1), the loss there and after
 //! [`REFERENCE_STEPS`] Adam steps, and at widths 32 and 64 the Hessian's eigenvalues at the init.
 
+use escape_dims::core::fast_slice::PlaneEvaluator;
 use escape_dims::core::network::Network;
 use escape_dims::core::objective::Objective;
 use escape_dims::core::optim::{Optimizer, OptimizerConfig};
 use escape_dims::core::plane::Plane;
 use escape_dims::core::rng::{SeededRng, Stream};
+use escape_dims::core::simd::Simd;
 use escape_dims::core::slice::Slice;
 use escape_dims::core::spectrum::Spectrum;
 use escape_dims::core::task::{Task, TaskConfig};
@@ -116,16 +119,23 @@ fn main() {
         .unwrap_or_else(|e| panic!("cannot write {reference}: {e}"));
     let budget = Duration::from_millis(1000);
     let mut results = Vec::new();
+    // The Adam step on the dispatched SIMD path (`adam_step_w*_us`, AVX2 where the CPU has it
+    // unless ESCAPE_DIMS_SIMD=sse2) and on the baseline SSE2 path (`adam_step_w*_sse2_us`), each
+    // from the same initial student (both paths take bit-identical steps).
+    let dispatched = Simd::detected();
+    println!("dispatched SIMD path: {}", dispatched.name());
     for width in [8usize, 32, 64] {
         let obj = Objective::new(&task, width);
-        let mut params = student(&task, width).params;
-        let mut grad = vec![0.0; params.len()];
-        let mut opt = Optimizer::new(OptimizerConfig::default(), params.len());
-        let s = median_seconds(budget, || {
-            obj.loss_and_gradient(black_box(&params), &mut grad);
-            opt.step(&mut params, &grad);
-        });
-        results.push((format!("adam_step_w{width}_us"), s * 1e6));
+        for (simd, suffix) in [(dispatched, ""), (Simd::Baseline, "_sse2")] {
+            let mut params = student(&task, width).params;
+            let mut grad = vec![0.0; params.len()];
+            let mut opt = Optimizer::new(OptimizerConfig::default(), params.len());
+            let s = median_seconds(budget, || {
+                obj.loss_and_gradient_on(simd, black_box(&params), &mut grad);
+                opt.step(&mut params, &grad);
+            });
+            results.push((format!("adam_step_w{width}{suffix}_us"), s * 1e6));
+        }
     }
     let obj = Objective::new(&task, 32);
     let net = student(&task, 32);
@@ -142,6 +152,19 @@ fn main() {
         black_box(slice.values[0]);
     });
     results.push(("slice_101_w32_fast_ms".into(), s * 1e3));
+    // The fast evaluator alone over the same 101x101 grid, on both SIMD paths.
+    let coords: Vec<f64> = (0..101).map(|i| -1.0 + 0.02 * i as f64).collect();
+    for (simd, suffix) in [(dispatched, ""), (Simd::Baseline, "_sse2")] {
+        let s = median_seconds(budget, || {
+            let fast = PlaneEvaluator::new(&obj, &plane).expect("a fast path");
+            let mut row = vec![0.0; coords.len()];
+            for &b in &coords {
+                fast.row_losses_on(simd, b, &coords, &mut row);
+                black_box(row[0]);
+            }
+        });
+        results.push((format!("slice_101_w32_fast_eval{suffix}_ms"), s * 1e3));
+    }
     // The page's share of a slice in workers: encoding the jobs of a 101x101 slice (4 rows
     // each, as the page sizes them at width 32) and decoding the rows that come back.
     let settings = Settings {
@@ -175,6 +198,13 @@ fn main() {
             black_box(Spectrum::of_symmetric(&obj.hessian(&net.params)).values[0]);
         });
         results.push((format!("hessian_eigen_w{width}_ms"), s * 1e3));
+        // The Hessian alone, on both paths (the rest of the figure above is the eigensolver).
+        for (simd, suffix) in [(dispatched, ""), (Simd::Baseline, "_sse2")] {
+            let s = median_seconds(budget, || {
+                black_box(obj.hessian_on(simd, &net.params)[[0, 0]]);
+            });
+            results.push((format!("hessian_w{width}{suffix}_ms"), s * 1e3));
+        }
     }
     // The quick width sweep of the browser benchmark: widths 3-8, 8 seeds, all cores.
     let quick = escape_dims::experiments::sweep::SweepConfig {

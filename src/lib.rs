@@ -18,6 +18,7 @@
 //!   - [`core::slice`]: loss grids over a plane, computed a few rows at a time or shared out by rows;
 //!   - [`core::fast_slice`]: the 32-bit SIMD loss evaluator over a plane that draws slices;
 //!   - [`core::fast_math`]: branch-free SIMD `exp` and `tanh`, bit-identical natively and in wasm;
+//!   - [`core::simd`]: the four-lane vectors of the hot loops and the choice at run time of AVX2 or the SSE2 baseline (bit-identical);
 //!   - [`core::contour`]: marching-squares contour lines;
 //!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps;
 //!   - [`core::embed`]: widening a network (neuron splitting, zero-output neurons, scaled neurons);

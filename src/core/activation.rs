@@ -4,9 +4,10 @@
 //! it); the other transcendental functions come from `libm`, a pure-Rust library. Either way the
 //! same input gives the same bits natively and in WebAssembly.
 
-use crate::core::fast_math::{tanh_f64, tanh_f64x4};
+use crate::core::fast_math::{tanh_f64, tanh_lanes};
+use crate::core::simd::{Interleaved, Lanes, Lanes4};
 use std::fmt;
-use wide::{f64x4, CmpGt};
+use wide::f64x4;
 
 /// A hidden-unit nonlinearity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,25 +102,52 @@ impl Activation {
     /// others call the scalar functions per lane.
     #[inline]
     pub fn value_and_slope_x4(self, z: f64x4) -> (f64x4, f64x4) {
+        self.value_and_slope_lanes(z)
+    }
+
+    /// [`Activation::value_and_slope_x4`] on any four-lane vector (`wide`'s, or AVX's inside
+    /// the objective's AVX2 path): the same operations, so the same bits.
+    #[inline(always)]
+    pub fn value_and_slope_lanes<V: Lanes4>(self, z: V) -> (V, V) {
         match self {
             Activation::Tanh => {
-                let t = tanh_f64x4(z);
-                (t, f64x4::splat(1.0) - t * t)
+                let t = tanh_lanes(z);
+                (t, V::splat(1.0) - t * t)
             }
             Activation::Relu => {
-                let zero = f64x4::splat(0.0);
-                let positive = z.cmp_gt(zero);
-                (
-                    positive.blend(z, zero),
-                    positive.blend(f64x4::splat(1.0), zero),
-                )
+                let (zero, one) = (V::splat(0.0), V::splat(1.0));
+                (z.select_gt(zero, z, zero), z.select_gt(zero, one, zero))
             }
             act => {
                 let z = z.to_array();
                 (
-                    f64x4::new(z.map(|z| act.value(z))),
-                    f64x4::new(z.map(|z| act.derivative(z))),
+                    V::from_array(z.map(|z| act.value(z))),
+                    V::from_array(z.map(|z| act.derivative(z))),
                 )
+            }
+        }
+    }
+
+    /// [`Activation::value_and_slope_lanes`] of `G` vectors at once, their operations
+    /// interleaved ([`Interleaved`]): the same bits as `G` separate calls.
+    #[inline(always)]
+    pub fn values_and_slopes<V: Lanes4, const G: usize>(self, z: [V; G]) -> ([V; G], [V; G]) {
+        match self {
+            Activation::Tanh => {
+                let t = tanh_lanes(Interleaved(z));
+                (t.0, (Interleaved::splat(1.0) - t * t).0)
+            }
+            Activation::Relu => {
+                let z = Interleaved(z);
+                let (zero, one) = (Interleaved::splat(0.0), Interleaved::splat(1.0));
+                (z.select_gt(zero, z, zero).0, z.select_gt(zero, one, zero).0)
+            }
+            act => {
+                let mut out = (z, z);
+                for (g, z) in z.into_iter().enumerate() {
+                    (out.0[g], out.1[g]) = act.value_and_slope_lanes(z);
+                }
+                out
             }
         }
     }
@@ -206,6 +234,22 @@ mod tests {
                 for ((value, slope), &z) in lanes.zip(z) {
                     assert_eq!(value, act.value(z), "{act} value at {z}");
                     assert_eq!(slope, act.derivative(z), "{act} slope at {z}");
+                }
+            }
+            // Three vectors interleaved give the bits of three separate calls.
+            for z in zs.chunks_exact(12) {
+                let v = |i: usize| f64x4::new([z[i], z[i + 1], z[i + 2], z[i + 3]]);
+                let (values, slopes) = act.values_and_slopes([v(0), v(4), v(8)]);
+                for g in 0..3 {
+                    let (value, slope) = act.value_and_slope_x4(v(4 * g));
+                    assert_eq!(
+                        values[g].to_array().map(f64::to_bits),
+                        value.to_array().map(f64::to_bits)
+                    );
+                    assert_eq!(
+                        slopes[g].to_array().map(f64::to_bits),
+                        slope.to_array().map(f64::to_bits)
+                    );
                 }
             }
         }

@@ -3,15 +3,17 @@
 //! `tanh` dominates both training and slicing; `libm::tanh` branches on its argument and runs
 //! one value at a time, and the compiler does not vectorise a loop of scalar calls on its own.
 //! These versions use only `+ - * /`, compare-and-select and integer bit operations on SIMD
-//! vectors (SSE2 natively, `simd128` in WebAssembly). Every lane performs the same IEEE
-//! operations in the same order on every target, and the scalar versions are one lane of the
-//! vector ones, so native and wasm results agree to the bit.
+//! vectors (SSE2 natively, `simd128` in WebAssembly, and AVX2 natively where the CPU has it:
+//! the 64-bit ones are generic over [`Lanes`], see [`crate::core::simd`]). Every lane performs
+//! the same IEEE operations in the same order on every target (no fused multiply-add), and the
+//! scalar versions are one lane of the vector ones, so native and wasm results agree to the bit.
 //!
 //! `e^y = 2^k e^r` with `k = round(y / ln 2)` and `|r| <= ln(2) / 2`; `2^k` is built in the
 //! exponent bits of the float that rounded `k` (adding `1.5 * 2^52`, resp. `1.5 * 2^23`, leaves
 //! `k` in its low mantissa bits). Then `tanh(x) = sign(x) (1 - 2 / (e^{2|x|} + 1))`.
 
-use wide::{f32x4, f32x8, f64x2, f64x4, u32x4, u32x8, u64x2, u64x4, CmpGt};
+use crate::core::simd::{Lanes, Lanes32};
+use wide::{f32x4, f32x8, f64x2, f64x4};
 
 /// The constants of the 64-bit functions.
 mod c64 {
@@ -104,47 +106,106 @@ macro_rules! estrin_degree_6 {
     }};
 }
 
-/// Defines `exp` and `tanh` for one SIMD float type, its same-width unsigned integer type, the
-/// module of its precision's constants and the polynomial evaluator of that precision.
-macro_rules! exp_and_tanh {
-    ($exp:ident, $tanh:ident, $f:ty, $u:ty, $c:ident, $poly:ident) => {
-        /// `e^y` lane by lane (see the module documentation), for `y` in the range where
-        /// `2^k` is a normal float.
-        #[inline(always)]
-        pub fn $exp(y: $f) -> $f {
-            let splat = <$f>::splat;
-            let t = y * splat($c::LOG2_E) + splat($c::ROUND);
-            let k = t - splat($c::ROUND);
-            let r = (y - k * splat($c::LN2_HI)) - k * splat($c::LN2_LO);
-            // Estrin's scheme (depth log2 of the degree, where Horner's rule is a chain of
-            // dependent steps that leaves the SIMD units waiting).
-            let p = $poly!($c::TAYLOR, r, splat);
-            // `t`'s low bits hold k (two's complement); shifting `k + bias` into the exponent
-            // field pushes everything else out.
-            let bits: $u = bytemuck::cast(t);
-            let scale: $f = bytemuck::cast((bits + <$u>::splat($c::BIAS)) << $c::MANTISSA_BITS);
-            p * scale
-        }
-
-        /// `tanh` lane by lane: `sign(x) (1 - 2 / (e^{2|x|} + 1))` with `|x|` clamped where
-        /// `tanh` rounds to 1. NaN stays NaN (the clamp is a select, not a `min`).
-        #[inline(always)]
-        pub fn $tanh(x: $f) -> $f {
-            let splat = <$f>::splat;
-            let m = x.abs();
-            let m = m
-                .cmp_gt(splat($c::TANH_CLAMP))
-                .blend(splat($c::TANH_CLAMP), m);
-            let one = splat(1.0);
-            (one - splat(2.0) / ($exp(splat(2.0) * m) + one)).copysign(x)
-        }
-    };
+/// `e^y` lane by lane for any vector of `f64` lanes (see the module documentation), for `y`
+/// in the range where `2^k` is a normal float. [`exp_f64x4`] and [`exp_f64x2`] are this
+/// function on `wide`'s vectors; the objective's AVX2 path runs it on
+/// [`crate::core::simd::Avx`], with the same operations, so the same bits.
+#[inline(always)]
+pub fn exp_lanes<V: Lanes>(y: V) -> V {
+    let splat = V::splat;
+    let t = y * splat(c64::LOG2_E) + splat(c64::ROUND);
+    let k = t - splat(c64::ROUND);
+    let r = (y - k * splat(c64::LN2_HI)) - k * splat(c64::LN2_LO);
+    // Estrin's scheme (depth log2 of the degree, where Horner's rule is a chain of dependent
+    // steps that leaves the SIMD units waiting).
+    let p = estrin_degree_13!(c64::TAYLOR, r, splat);
+    // `t`'s low bits hold k (two's complement); shifting `k + bias` into the exponent field
+    // pushes everything else out.
+    p * t.shifted_bits(c64::BIAS, c64::MANTISSA_BITS)
 }
 
-exp_and_tanh!(exp_f64x4, tanh_f64x4, f64x4, u64x4, c64, estrin_degree_13);
-exp_and_tanh!(exp_f64x2, tanh_f64x2, f64x2, u64x2, c64, estrin_degree_13);
-exp_and_tanh!(exp_f32x8, tanh_f32x8, f32x8, u32x8, c32, estrin_degree_6);
-exp_and_tanh!(exp_f32x4, tanh_f32x4, f32x4, u32x4, c32, estrin_degree_6);
+/// `tanh` lane by lane for any vector of `f64` lanes: `sign(x) (1 - 2 / (e^{2|x|} + 1))` with
+/// `|x|` clamped where `tanh` rounds to 1. NaN stays NaN (the clamp is a select, not a `min`).
+#[inline(always)]
+pub fn tanh_lanes<V: Lanes>(x: V) -> V {
+    let splat = V::splat;
+    let m = x.abs();
+    let clamp = splat(c64::TANH_CLAMP);
+    let m = m.select_gt(clamp, clamp, m);
+    let one = splat(1.0);
+    (one - splat(2.0) / (exp_lanes(splat(2.0) * m) + one)).copysign(x)
+}
+
+/// [`exp_lanes`] on four lanes.
+#[inline(always)]
+pub fn exp_f64x4(y: f64x4) -> f64x4 {
+    exp_lanes(y)
+}
+
+/// [`exp_lanes`] on two lanes.
+#[inline(always)]
+pub fn exp_f64x2(y: f64x2) -> f64x2 {
+    exp_lanes(y)
+}
+
+/// [`tanh_lanes`] on four lanes.
+#[inline(always)]
+pub fn tanh_f64x4(x: f64x4) -> f64x4 {
+    tanh_lanes(x)
+}
+
+/// [`tanh_lanes`] on two lanes.
+#[inline(always)]
+pub fn tanh_f64x2(x: f64x2) -> f64x2 {
+    tanh_lanes(x)
+}
+
+/// `e^y` lane by lane in `f32` for any vector of `f32` lanes, as [`exp_lanes`] with the
+/// 32-bit constants, for `y` in the range where `2^k` is a normal float.
+#[inline(always)]
+pub fn exp_lanes32<V: Lanes32>(y: V) -> V {
+    let splat = V::splat;
+    let t = y * splat(c32::LOG2_E) + splat(c32::ROUND);
+    let k = t - splat(c32::ROUND);
+    let r = (y - k * splat(c32::LN2_HI)) - k * splat(c32::LN2_LO);
+    let p = estrin_degree_6!(c32::TAYLOR, r, splat);
+    p * t.shifted_bits(c32::BIAS, c32::MANTISSA_BITS)
+}
+
+/// `tanh` lane by lane in `f32`, as [`tanh_lanes`].
+#[inline(always)]
+pub fn tanh_lanes32<V: Lanes32>(x: V) -> V {
+    let splat = V::splat;
+    let m = x.abs();
+    let clamp = splat(c32::TANH_CLAMP);
+    let m = m.select_gt(clamp, clamp, m);
+    let one = splat(1.0);
+    (one - splat(2.0) / (exp_lanes32(splat(2.0) * m) + one)).copysign(x)
+}
+
+/// [`exp_lanes32`] on eight lanes.
+#[inline(always)]
+pub fn exp_f32x8(y: f32x8) -> f32x8 {
+    exp_lanes32(y)
+}
+
+/// [`exp_lanes32`] on four lanes.
+#[inline(always)]
+pub fn exp_f32x4(y: f32x4) -> f32x4 {
+    exp_lanes32(y)
+}
+
+/// [`tanh_lanes32`] on eight lanes.
+#[inline(always)]
+pub fn tanh_f32x8(x: f32x8) -> f32x8 {
+    tanh_lanes32(x)
+}
+
+/// [`tanh_lanes32`] on four lanes.
+#[inline(always)]
+pub fn tanh_f32x4(x: f32x4) -> f32x4 {
+    tanh_lanes32(x)
+}
 
 /// `softplus(z) = ln(1 + e^z)` in `f32`, lane by lane, for the slice evaluator: written as
 /// `max(z, 0) + ln(1 + t)` with `t = e^{-|z|}` in `(0, 1]` (no overflow for large `|z|`), and
@@ -153,13 +214,20 @@ exp_and_tanh!(exp_f32x4, tanh_f32x4, f32x4, u32x4, c32, estrin_degree_6);
 /// about `3e-7`.
 #[inline(always)]
 pub fn softplus_f32x8(z: f32x8) -> f32x8 {
-    let splat = f32x8::splat;
+    softplus_lanes32(z)
+}
+
+/// [`softplus_f32x8`] on any vector of `f32` lanes.
+#[inline(always)]
+pub fn softplus_lanes32<V: Lanes32>(z: V) -> V {
+    let splat = V::splat;
     let zero = splat(0.0);
-    let positive = z.cmp_gt(zero).blend(z, zero);
+    let positive = z.select_gt(zero, z, zero);
     // e^-87 is about 1.6e-38, the smallest normal f32: beyond it ln(1 + t) is 0 anyway.
     let m = z.abs();
-    let m = m.cmp_gt(splat(87.0)).blend(splat(87.0), m);
-    let t = exp_f32x8(-m);
+    let m = m.select_gt(splat(87.0), splat(87.0), m);
+    // `0 - m` is what `wide`'s negation computes.
+    let t = exp_lanes32(zero - m);
     let s = t / (splat(2.0) + t);
     let s2 = s * s;
     let series = splat(1.0)
@@ -176,7 +244,13 @@ pub fn softplus_f32x8(z: f32x8) -> f32x8 {
 /// (absolute error below `1.5e-7`), both computed and the right one selected; odd in `z`.
 #[inline(always)]
 pub fn erf_f32x8(z: f32x8) -> f32x8 {
-    let splat = f32x8::splat;
+    erf_lanes32(z)
+}
+
+/// [`erf_f32x8`] on any vector of `f32` lanes.
+#[inline(always)]
+pub fn erf_lanes32<V: Lanes32>(z: V) -> V {
+    let splat = V::splat;
     let x = z.abs();
     let x2 = x * x;
     // 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1)).
@@ -193,9 +267,9 @@ pub fn erf_f32x8(z: f32x8) -> f32x8 {
         * (splat(0.254_829_6)
             + t * (splat(-0.284_496_7)
                 + t * (splat(1.421_413_8) + t * (splat(-1.453_152) + t * splat(1.061_405_4)))));
-    let x2c = x2.cmp_gt(splat(87.0)).blend(splat(87.0), x2);
-    let large = splat(1.0) - poly * exp_f32x8(-x2c);
-    x.cmp_gt(splat(0.5)).blend(large, small).copysign(z)
+    let x2c = x2.select_gt(splat(87.0), splat(87.0), x2);
+    let large = splat(1.0) - poly * exp_lanes32(splat(0.0) - x2c);
+    x.select_gt(splat(0.5), large, small).copysign(z)
 }
 
 /// `e^y` for `y` in about `[-700, 700]`, relative error within about 2 ulp: one lane of

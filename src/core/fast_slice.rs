@@ -3,8 +3,9 @@
 //! On a plane `centre + a u + b v`, every pre-activation is affine in `(a, b)`:
 //! `z_ij(a, b) = z0_ij + a zu_ij + b zv_ij`, and so are the output weights. The evaluator
 //! precomputes those coefficients once, then each grid point costs one multiply-add pair, one
-//! `tanh` and one multiply-add per neuron and sample, in `f32` with a branch-free `tanh` that
-//! the compiler vectorises (SIMD in wasm with `simd128`). Its relative error against the exact
+//! `tanh` and one multiply-add per neuron and sample, in `f32` with a branch-free `tanh`, eight
+//! samples per SIMD vector (`simd128` in wasm; natively SSE2, or AVX2 where the CPU has it:
+//! [`crate::core::simd`], the same bits). Its relative error against the exact
 //! 64-bit loss is about 1e-5 or better wherever the loss is above about 1e-10 (see the tests):
 //! right for a heatmap, not for the optimiser or the Hessian, which keep the exact path.
 
@@ -13,8 +14,11 @@ use crate::core::network::Shape;
 use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 
-use crate::core::fast_math::{erf_f32x8, softplus_f32x8, tanh_f32x8};
-use wide::{f32x8, CmpGt};
+use crate::core::fast_math::{erf_lanes32, softplus_lanes32, tanh_lanes32};
+#[cfg(target_arch = "x86_64")]
+use crate::core::simd::Avx32;
+use crate::core::simd::{dispatch, Lanes32x8, Simd};
+use wide::f32x8;
 
 /// Samples per SIMD vector.
 const LANES: usize = 8;
@@ -111,6 +115,12 @@ impl PlaneEvaluator {
     /// The losses at `(a, b)` for every `a` in `first_coords`, into `out`: one grid row. The
     /// parts that depend on `b` only are computed once per row.
     pub fn row_losses(&self, b: f64, first_coords: &[f64], out: &mut [f64]) {
+        self.row_losses_on(Simd::detected(), b, first_coords, out);
+    }
+
+    /// [`PlaneEvaluator::row_losses`] on the given SIMD path (the baseline where the CPU
+    /// lacks it): the same bits on every path.
+    pub fn row_losses_on(&self, simd: Simd, b: f64, first_coords: &[f64], out: &mut [f64]) {
         let b = b as f32;
         let bv = f32x8::splat(b);
         let zb: Vec<f32x8> = self
@@ -131,39 +141,62 @@ impl PlaneEvaluator {
             wb: &wb,
             cb,
         };
+        dispatch!(
+            simd,
+            self.row_avx2(&row, first_coords, out),
+            self.row::<f32x8>(&row, first_coords, out)
+        )
+    }
+
+    /// [`PlaneEvaluator::row`] compiled for AVX2 and FMA, eight lanes in one register.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn row_avx2(&self, row: &RowCoefficients<'_>, first_coords: &[f64], out: &mut [f64]) {
+        self.row::<Avx32>(row, first_coords, out);
+    }
+
+    /// The losses of one grid row, on vectors `V`.
+    #[inline(always)]
+    fn row<V: Lanes32x8>(&self, row: &RowCoefficients<'_>, first_coords: &[f64], out: &mut [f64]) {
         for (&a, out) in first_coords.iter().zip(out) {
             // One loop per activation, so that the activation is not a branch in the inner loop.
             *out = match self.activation {
-                Activation::Relu => self.mean_squared_error(&row, a as f32, |z| {
-                    let zero = f32x8::splat(0.0);
-                    z.cmp_gt(zero).blend(z, zero)
+                Activation::Relu => self.mean_squared_error(row, a as f32, |z: V| {
+                    let zero = V::splat(0.0);
+                    z.select_gt(zero, z, zero)
                 }),
-                Activation::Tanh => self.mean_squared_error(&row, a as f32, tanh_f32x8),
-                Activation::Softplus => self.mean_squared_error(&row, a as f32, softplus_f32x8),
-                Activation::Erf => self.mean_squared_error(&row, a as f32, erf_f32x8),
+                Activation::Tanh => self.mean_squared_error(row, a as f32, tanh_lanes32::<V>),
+                Activation::Softplus => {
+                    self.mean_squared_error(row, a as f32, softplus_lanes32::<V>)
+                }
+                Activation::Erf => self.mean_squared_error(row, a as f32, erf_lanes32::<V>),
             };
         }
     }
 
     #[inline(always)]
-    fn mean_squared_error(
+    fn mean_squared_error<V: Lanes32x8>(
         &self,
         row: &RowCoefficients<'_>,
         a: f32,
-        act: impl Fn(f32x8) -> f32x8,
+        act: impl Fn(V) -> V,
     ) -> f64 {
         let c = row.cb + a * self.c[1];
         // Residuals, accumulated neuron by neuron: start from `c - y`.
-        let mut r: Vec<f32x8> = self.targets.iter().map(|&y| f32x8::splat(c) - y).collect();
-        let av = f32x8::splat(a);
+        let mut r: Vec<V> = self
+            .targets
+            .iter()
+            .map(|&y| V::splat(c) - V::from_wide(y))
+            .collect();
+        let av = V::splat(a);
         let rows = row
             .zb
             .chunks_exact(self.chunks)
             .zip(self.zu.chunks_exact(self.chunks));
         for (j, (zb, zu)) in rows.enumerate() {
-            let w = f32x8::splat(row.wb[j] + a * self.au[j]);
+            let w = V::splat(row.wb[j] + a * self.au[j]);
             for ((r, &zb), &zu) in r.iter_mut().zip(zb).zip(zu) {
-                *r += w * act(zb + av * zu);
+                *r += w * act(V::from_wide(zb) + av * V::from_wide(zu));
             }
         }
         // Only the real samples count, not the padding lanes.
@@ -190,6 +223,7 @@ struct RowCoefficients<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::fast_math::{erf_f32x8, softplus_f32x8};
     use crate::core::task::{Task, TaskConfig};
     use crate::core::train::{TrainConfig, Trainer};
     use std::sync::Arc;

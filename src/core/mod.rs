@@ -13,6 +13,7 @@ pub mod optim;
 pub mod plane;
 pub mod record;
 pub mod rng;
+pub mod simd;
 pub mod slice;
 pub mod slice_view;
 pub mod spectrum;
