@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use escape_dims::core::activation::Activation;
+use escape_dims::core::fast_math::{tanh_f64, tanh_into};
 use escape_dims::core::fast_slice::PlaneEvaluator;
 use escape_dims::core::network::{Network, Shape};
 use escape_dims::core::objective::Objective;
@@ -49,6 +50,41 @@ fn cases() -> Vec<(Task, usize, Vec<f64>)> {
         }
     }
     out
+}
+
+#[test]
+fn tanh_is_bit_identical_on_both_paths() {
+    if !avx2_or_skip("tanh_is_bit_identical_on_both_paths") {
+        return;
+    }
+    // A fine grid over [-50, 50] (the clamp at 19.1 included), then special values.
+    let mut xs: Vec<f64> = (-200_001..=200_001)
+        .map(|i| i as f64 * 2.500_03e-4)
+        .collect();
+    xs.extend([
+        0.0,
+        -0.0,
+        19.1,
+        -19.1,
+        f64::from_bits(19.1f64.to_bits() + 1),
+        1e-300,
+        -5e-324,
+        f64::MIN_POSITIVE,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -f64::NAN,
+        f64::MAX,
+    ]);
+    let mut base = vec![0.0; xs.len()];
+    let mut avx = vec![0.0; xs.len()];
+    tanh_into(Simd::Baseline, &xs, &mut base);
+    tanh_into(Simd::Avx2, &xs, &mut avx);
+    assert_eq!(bits(&base), bits(&avx));
+    for (x, t) in xs.iter().zip(&base) {
+        assert_eq!(t.to_bits(), tanh_f64(*x).to_bits(), "tanh({x})");
+    }
+    assert!(base[base.len() - 3].is_nan() && base[base.len() - 2].is_nan());
 }
 
 #[test]

@@ -12,7 +12,9 @@
 //! exponent bits of the float that rounded `k` (adding `1.5 * 2^52`, resp. `1.5 * 2^23`, leaves
 //! `k` in its low mantissa bits). Then `tanh(x) = sign(x) (1 - 2 / (e^{2|x|} + 1))`.
 
-use crate::core::simd::{Lanes, Lanes32};
+#[cfg(target_arch = "x86_64")]
+use crate::core::simd::Avx;
+use crate::core::simd::{dispatch, Lanes, Lanes32, Lanes4, Simd};
 use wide::{f32x4, f32x8, f64x2, f64x4};
 
 /// The constants of the 64-bit functions.
@@ -131,7 +133,7 @@ pub fn tanh_lanes<V: Lanes>(x: V) -> V {
     let splat = V::splat;
     let m = x.abs();
     let clamp = splat(c64::TANH_CLAMP);
-    let m = m.select_gt(clamp, clamp, m);
+    let m = m.at_most(clamp);
     let one = splat(1.0);
     (one - splat(2.0) / (exp_lanes(splat(2.0) * m) + one)).copysign(x)
 }
@@ -178,7 +180,7 @@ pub fn tanh_lanes32<V: Lanes32>(x: V) -> V {
     let splat = V::splat;
     let m = x.abs();
     let clamp = splat(c32::TANH_CLAMP);
-    let m = m.select_gt(clamp, clamp, m);
+    let m = m.at_most(clamp);
     let one = splat(1.0);
     (one - splat(2.0) / (exp_lanes32(splat(2.0) * m) + one)).copysign(x)
 }
@@ -225,7 +227,7 @@ pub fn softplus_lanes32<V: Lanes32>(z: V) -> V {
     let positive = z.select_gt(zero, z, zero);
     // e^-87 is about 1.6e-38, the smallest normal f32: beyond it ln(1 + t) is 0 anyway.
     let m = z.abs();
-    let m = m.select_gt(splat(87.0), splat(87.0), m);
+    let m = m.at_most(splat(87.0));
     // `0 - m` is what `wide`'s negation computes.
     let t = exp_lanes32(zero - m);
     let s = t / (splat(2.0) + t);
@@ -267,9 +269,38 @@ pub fn erf_lanes32<V: Lanes32>(z: V) -> V {
         * (splat(0.254_829_6)
             + t * (splat(-0.284_496_7)
                 + t * (splat(1.421_413_8) + t * (splat(-1.453_152) + t * splat(1.061_405_4)))));
-    let x2c = x2.select_gt(splat(87.0), splat(87.0), x2);
+    let x2c = x2.at_most(splat(87.0));
     let large = splat(1.0) - poly * exp_lanes32(splat(0.0) - x2c);
     x.select_gt(splat(0.5), large, small).copysign(z)
+}
+
+/// `tanh` of every element of `xs` into `out` (of the same length), four at a time on the
+/// given SIMD path (the baseline where the CPU lacks it): on every path, element by element the
+/// bits of [`tanh_f64`].
+pub fn tanh_into(simd: Simd, xs: &[f64], out: &mut [f64]) {
+    assert_eq!(xs.len(), out.len(), "one output per input");
+    dispatch!(
+        simd,
+        tanh_into_avx2(xs, out),
+        tanh_into_lanes::<f64x4>(xs, out)
+    )
+}
+
+/// [`tanh_into_lanes`] compiled for AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn tanh_into_avx2(xs: &[f64], out: &mut [f64]) {
+    tanh_into_lanes::<Avx>(xs, out);
+}
+
+#[inline(always)]
+fn tanh_into_lanes<V: Lanes4>(xs: &[f64], out: &mut [f64]) {
+    for (x, out) in xs.chunks(4).zip(out.chunks_mut(4)) {
+        let mut lanes = [0.0; 4];
+        lanes[..x.len()].copy_from_slice(x);
+        let t = tanh_lanes(V::from_array(lanes)).to_array();
+        out.copy_from_slice(&t[..x.len()]);
+    }
 }
 
 /// `e^y` for `y` in about `[-700, 700]`, relative error within about 2 ulp: one lane of

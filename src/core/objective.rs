@@ -95,9 +95,6 @@ impl<'a> Objective<'a> {
     ) -> f64 {
         let shape = self.shape;
         let (d, width, samples) = (shape.input_dim, shape.width, self.task.len());
-        let splat = |range: std::ops::Range<usize>| -> Vec<V> {
-            params[range].iter().map(|&p| V::splat(p)).collect()
-        };
         // Row-major `N x d` (the task builds it in standard layout; copied otherwise).
         let copy: Vec<f64>;
         let inputs: &[f64] = match self.task.inputs.as_slice() {
@@ -108,20 +105,34 @@ impl<'a> Objective<'a> {
             }
         };
         let with_gradient = grad.is_some();
+        // One allocation: the input weights, biases and output weights splatted (they lie in
+        // that order at the start of `params`), then the block's values, slopes and inputs
+        // and the gradient's accumulators.
+        let splatted = width * (d + 2);
+        let accumulators = if with_gradient { shape.num_params() } else { 0 };
+        let mut buffer = Vec::with_capacity(splatted + 2 * width * G + d * G + accumulators);
+        buffer.extend(params[..splatted].iter().map(|&p| V::splat(p)));
+        buffer.resize(buffer.capacity(), V::splat(0.0));
+        let (weights, scratch) = buffer.split_at_mut(splatted);
+        let (w, rest) = weights.split_at(width * d);
+        let (b, a) = rest.split_at(width);
+        let (h, rest) = scratch.split_at_mut(width * G);
+        let (ds, rest) = rest.split_at_mut(width * G);
+        let (x, acc) = rest.split_at_mut(d * G);
         let mut kernel = Kernel {
             shape,
             activation: self.activation,
-            w: splat(shape.input_weights()),
-            b: splat(shape.biases()),
-            a: splat(shape.output_weights()),
+            w,
+            b,
+            a,
             c: V::splat(params[shape.output_bias()]),
             scale: V::splat(2.0 / samples as f64),
             inputs,
             targets: &self.task.targets,
-            h: vec![V::splat(0.0); width * G],
-            ds: vec![V::splat(0.0); width * G],
-            x: vec![V::splat(0.0); d * G],
-            acc: vec![V::splat(0.0); if with_gradient { shape.num_params() } else { 0 }],
+            h,
+            ds,
+            x,
+            acc,
             squares: V::splat(0.0),
         };
         // Whole blocks, then the remaining groups one by one (the last one padded).
@@ -133,7 +144,7 @@ impl<'a> Objective<'a> {
             kernel.block::<1>(first, with_gradient);
         }
         if let Some(grad) = grad {
-            for (g, &acc) in grad.iter_mut().zip(&kernel.acc) {
+            for (g, &acc) in grad.iter_mut().zip(kernel.acc.iter()) {
                 *g = lane_sum(acc);
             }
         }
@@ -277,20 +288,20 @@ const GROUPS_AVX2: usize = 4;
 struct Kernel<'t, V> {
     shape: Shape,
     activation: Activation,
-    w: Vec<V>,
-    b: Vec<V>,
-    a: Vec<V>,
+    w: &'t [V],
+    b: &'t [V],
+    a: &'t [V],
     c: V,
     scale: V,
     inputs: &'t [f64],
     targets: &'t [f64],
     /// Values and slopes of neuron `j` for group `g` at `j * G + g`.
-    h: Vec<V>,
-    ds: Vec<V>,
+    h: &'t mut [V],
+    ds: &'t mut [V],
     /// Input `k` of group `g` at `k * G + g`.
-    x: Vec<V>,
+    x: &'t mut [V],
     /// The gradient's accumulators (laid out like the parameters).
-    acc: Vec<V>,
+    acc: &'t mut [V],
     squares: V,
 }
 
@@ -303,7 +314,7 @@ impl<V: Lanes4> Kernel<'_, V> {
         let (y, mask) = gather::<V, G>(self.inputs, self.targets, first, d, &mut self.x[..d * G]);
         let f = forward::<V, G>(
             self.activation,
-            (&self.w, &self.b, &self.a, self.c),
+            (self.w, self.b, self.a, self.c),
             &self.x[..d * G],
             &mut self.h[..width * G],
             &mut self.ds[..width * G],
@@ -323,7 +334,7 @@ impl<V: Lanes4> Kernel<'_, V> {
         let (acc_a, acc_c) = rest.split_at_mut(width);
         backward::<V, G>(
             &dl,
-            &self.a,
+            self.a,
             (
                 &self.h[..width * G],
                 &self.ds[..width * G],

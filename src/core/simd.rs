@@ -49,6 +49,12 @@ pub trait Lanes:
     /// The float whose bits are `(bits(self) + bias) << shift` (64-bit integer arithmetic
     /// on the bits of each lane; `shift` below 64).
     fn shifted_bits(self, bias: u64, shift: u32) -> Self;
+    /// `if self > limit { limit } else { self }`: [`Lanes::select_gt`]'s result, in one
+    /// instruction where there is one (NaN stays NaN).
+    #[inline(always)]
+    fn at_most(self, limit: Self) -> Self {
+        self.select_gt(limit, limit, self)
+    }
 }
 
 /// [`Lanes`] of exactly four lanes, to and from arrays.
@@ -75,6 +81,11 @@ pub trait Lanes32:
     /// The float whose bits are `(bits(self) + bias) << shift` (32-bit integer arithmetic on
     /// the bits of each lane; `shift` below 32).
     fn shifted_bits(self, bias: u32, shift: u32) -> Self;
+    /// `if self > limit { limit } else { self }`, as [`Lanes::at_most`].
+    #[inline(always)]
+    fn at_most(self, limit: Self) -> Self {
+        self.select_gt(limit, limit, self)
+    }
 }
 
 /// [`Lanes32`] of exactly eight lanes, from `wide`'s vectors (the evaluator's storage) and to
@@ -219,6 +230,10 @@ impl<V: Lanes, const G: usize> Lanes for Interleaved<V, G> {
     fn shifted_bits(self, bias: u64, shift: u32) -> Self {
         self.map(|v| v.shifted_bits(bias, shift))
     }
+    #[inline(always)]
+    fn at_most(self, limit: Self) -> Self {
+        self.zip(limit, V::at_most)
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -306,6 +321,12 @@ mod avx {
                 _mm256_castsi256_pd(_mm256_sll_epi64(bits, count))
             })
         }
+        #[inline(always)]
+        fn at_most(self, limit: Avx) -> Avx {
+            // `vminpd limit, self` is `limit < self ? limit : self`, and `self` when either is
+            // NaN: exactly `select_gt(limit, limit, self)`.
+            Avx(unsafe { _mm256_min_pd(limit.0, self.0) })
+        }
     }
 
     /// Eight `f32` lanes in one AVX register: [`Avx`] in 32 bits, under the same rule (made
@@ -362,6 +383,11 @@ mod avx {
                 let count = _mm_set_epi64x(0, shift as i64);
                 _mm256_castsi256_ps(_mm256_sll_epi32(bits, count))
             })
+        }
+        #[inline(always)]
+        fn at_most(self, limit: Avx32) -> Avx32 {
+            // As `Avx::at_most`.
+            Avx32(unsafe { _mm256_min_ps(limit.0, self.0) })
         }
     }
 
