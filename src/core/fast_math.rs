@@ -111,7 +111,7 @@ macro_rules! estrin_degree_6 {
 /// `e^y` lane by lane for any vector of `f64` lanes (see the module documentation), for `y`
 /// in the range where `2^k` is a normal float. [`exp_f64x4`] and [`exp_f64x2`] are this
 /// function on `wide`'s vectors; the objective's AVX2 path runs it on
-/// [`crate::core::simd::Avx`], with the same operations, so the same bits.
+/// `core::simd`'s AVX vectors, with the same operations, so the same bits.
 #[inline(always)]
 pub fn exp_lanes<V: Lanes>(y: V) -> V {
     let splat = V::splat;

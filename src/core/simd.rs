@@ -9,8 +9,9 @@
 //!   lanes natively and one `simd128` register in wasm32. This is the path of every target, and
 //!   the one the golden values of `tests/golden.rs` (and the wasm test that compares against
 //!   them) come from.
-//! - [`Simd::Avx2`] (x86-64 only, when the CPU has AVX2 and FMA): the same kernels on [`Avx`]
-//!   and [`Avx32`], one 256-bit register per vector, in functions compiled with
+//! - [`Simd::Avx2`] (x86-64 only, when the CPU has AVX2 and FMA): the same kernels on `Avx`
+//!   and `Avx32` (crate-private: their operations are AVX instructions), one 256-bit register
+//!   per vector, in functions compiled with
 //!   `#[target_feature(enable = "avx2,fma")]`.
 //!
 //! Both paths perform the same IEEE operations in the same order on every lane: additions,
@@ -237,7 +238,7 @@ impl<V: Lanes, const G: usize> Lanes for Interleaved<V, G> {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub use avx::{Avx, Avx32};
+pub(crate) use avx::{Avx, Avx32};
 
 #[cfg(target_arch = "x86_64")]
 mod avx {
@@ -329,7 +330,7 @@ mod avx {
         }
     }
 
-    /// Eight `f32` lanes in one AVX register: [`Avx`] in 32 bits, under the same rule (made
+    /// Eight `f32` lanes in one AVX register: `Avx` in 32 bits, under the same rule (made
     /// and used only inside functions compiled for AVX2 and FMA, after detection).
     #[derive(Clone, Copy, Debug)]
     #[repr(transparent)]
