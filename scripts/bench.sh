@@ -11,7 +11,10 @@
 #   3. browser: the release build in headless Chromium, our wasm against the same step in plain
 #      JavaScript and against TensorFlow.js (cpu and wasm backends) on the same data and weights,
 #      long tasks, the quick sweep, transfer size;
-#   4. soak: SOAK_MINUTES (default 5) of training, then as many of back-to-back sweeps, with the
+#   4. live slices and the 3-D view (bench/live.mjs): slices per second while training, the
+#      training speed with live slices on and off, and the median frame while turning a 101x101
+#      surface in software WebGL;
+#   5. soak: SOAK_MINUTES (default 5) of training, then as many of back-to-back sweeps, with the
 #      JS heap's and the renderer's memory growth per minute (bench/soak.mjs; SOAK_MINUTES=0
 #      skips it).
 # Usage: bash scripts/bench.sh [OUT_JSON]   (default bench-results.json)
@@ -22,6 +25,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 OUT="${1:-bench-results.json}"
+# The machine may be shared: its load before anything here starts goes into the results.
+BENCH_LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || true)"
+export BENCH_LOAD_BEFORE
 
 bash scripts/setup.sh
 if [ ! -d bench/node_modules/@tensorflow/tfjs ]; then
@@ -72,6 +78,8 @@ export BENCH_DIST
 
 echo "bench.sh: browser benchmark"
 node bench/run.mjs target/bench-native.json "$OUT" target/bench-jax.json
+echo "bench.sh: live slices and the 3-D view"
+node bench/live.mjs "$OUT"
 if [ "${SOAK_MINUTES:-5}" != "0" ]; then
   echo "bench.sh: soak (${SOAK_MINUTES:-5} minutes of training, then of sweeps)"
   node bench/soak.mjs "$OUT"
