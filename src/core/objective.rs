@@ -270,13 +270,11 @@ impl<'a> Objective<'a> {
     }
 }
 
-/// Groups of four samples that go through [`Kernel::block`] together on the baseline path:
-/// three natively (of one to four, the fastest with SSE2: 25% faster than one at width 32),
-/// one in wasm (as before there).
-#[cfg(not(target_arch = "wasm32"))]
+/// Groups of four samples that go through [`Kernel::block`] together on the baseline path
+/// (SSE2 natively, simd128 in wasm): three, of one to four the fastest with SSE2 (25% faster
+/// than one at width 32) and about 20% faster than one in wasm, with the same bits (the
+/// groups' sums are added in the same order whatever their number).
 const GROUPS: usize = 3;
-#[cfg(target_arch = "wasm32")]
-const GROUPS: usize = 1;
 
 /// Groups of four samples per block on the AVX2 path (16 registers of four lanes: four chains
 /// of `tanh` side by side measured fastest of one to four, 30-40% faster than one).
