@@ -9,7 +9,7 @@ Times, on one CPU core (bench.sh pins the process and XLA's threads to one):
   * the full-batch Adam step: `jit` of a `lax.fori_loop` over the reference's steps (1000),
     median of 5 timed runs after a warm-up, per step, at widths 8, 32, 64;
   * the exact Hessian and its eigen-decomposition: `jit` of `jnp.linalg.eigh(jax.hessian(loss))`
-    at widths 32 and 64, median over about a second of repeats;
+    at widths 32 and 64, median over about a second of repeats (and each part alone);
 and checks against ours: the loss at the init and after the steps (relative difference), and the
 Hessian's eigenvalues (largest difference relative to the largest magnitude). Exits with status 1,
 after writing its results, if any of them disagree by more than TOLERANCE.
@@ -143,6 +143,12 @@ def main():
             out[f"jax_hessian_eigen_w{n}_ms"] = (
                 median_seconds(lambda: jax.block_until_ready(eig(p0))) * 1e3
             )
+            # Its two parts apart: the Hessian alone and the eigen-decomposition of a fixed one.
+            hess = jax.jit(jax.hessian(make_loss(x, y, d, n)))
+            h0 = hess(p0).block_until_ready()
+            eigh = jax.jit(jnp.linalg.eigh)
+            out[f"jax_hessian_only_w{n}_ms"] = median_seconds(lambda: hess(p0).block_until_ready()) * 1e3
+            out[f"jax_eigh_only_w{n}_ms"] = median_seconds(lambda: jax.block_until_ready(eigh(h0))) * 1e3
             scale = float(jnp.max(jnp.abs(ours)))
             check(f"jax_hessian_eigen_rel_diff_w{n}", float(jnp.max(jnp.abs(values - ours))) / scale)
             checks[f"jax_hessian_smallest_w{n}"] = float(values[0])

@@ -182,6 +182,8 @@ const results = {
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? 'unknown',
     memory_gib: Math.round(totalmem() / 2 ** 30),
+    // The machine may be shared: its 1-minute load average just before bench.sh started.
+    load_average_1m_before: process.env.BENCH_LOAD_BEFORE ? Number(process.env.BENCH_LOAD_BEFORE) : null,
     chromium: (await import('node:child_process')).execSync('/usr/bin/chromium --version').toString().trim(),
   },
   date: new Date().toISOString(),

@@ -21,6 +21,8 @@ const peers = [
   ['Adam step, width 64', us(n.adam_step_w64_us), us(b.wasm_step_w64_ms * 1000), us(d.jax_step_w64_us), us(d.js_step_w64_us), '—', '—'],
   ['Hessian + eigen-decomposition, width 32', ms(n.hessian_eigen_w32_ms), ms(b.wasm_hessian_eigen_w32_ms), ms(d.jax_hessian_eigen_w32_ms), '—', '—', '—'],
   ['Hessian + eigen-decomposition, width 64', ms(n.hessian_eigen_w64_ms), ms(b.wasm_hessian_eigen_w64_ms), ms(d.jax_hessian_eigen_w64_ms), '—', '—', '—'],
+  ['… the Hessian alone / its eigen-decomposition alone, width 32', n.hessian_w32_ms === undefined ? '—' : `${ms(n.hessian_w32_ms, 2)} / ${ms(n.hessian_eigen_w32_ms - n.hessian_w32_ms, 2)}`, '—', j?.jax_hessian_only_w32_ms === undefined ? '—' : `${ms(j.jax_hessian_only_w32_ms, 2)} / ${ms(j.jax_eigh_only_w32_ms, 2)}`, '—', '—', '—'],
+  ['… the Hessian alone / its eigen-decomposition alone, width 64', n.hessian_w64_ms === undefined ? '—' : `${ms(n.hessian_w64_ms, 2)} / ${ms(n.hessian_eigen_w64_ms - n.hessian_w64_ms, 2)}`, '—', j?.jax_hessian_only_w64_ms === undefined ? '—' : `${ms(j.jax_hessian_only_w64_ms, 2)} / ${ms(j.jax_eigh_only_w64_ms, 2)}`, '—', '—', '—'],
   ['101×101 slice, width 32, one thread', `${ms(n.slice_101_w32_ms, 0)} exact, ${ms(n.slice_101_w32_fast_ms, 0)} fast 32-bit`, `${ms(b.slice_101_ms, 0)} fast 32-bit`, '—', '—', ms(b.tfjs_cpu_slice_101_ms, 0), ms(b.tfjs_wasm_slice_101_ms, 0)],
 ];
 console.log('| workload | native (Rust) | our wasm | JAX (XLA, 1 core) | plain JS | TF.js cpu | TF.js wasm |');
@@ -32,6 +34,7 @@ const c = b.checks;
 const steps = j?.jax_reference_steps ?? 1000;
 const rows = [
   ['`wasm_over_native_step` (width 32)', `**${f(d.wasm_over_native_step, 2)}**`, `≤ 1.5 ${d.wasm_over_native_step <= 1.5 ? '✓' : '✗'}`],
+  ...(n.adam_step_w32_sse2_us === undefined ? [] : [['Adam step, native on the SSE2 baseline path (128-bit vectors, as in wasm), width 8 / 32 / 64', slash(per((w) => n[`adam_step_w${w}_sse2_us`]), (x) => f(x, 0)) + ' µs', '']]),
   ['`jax_over_native_step`, width 8 / 32 / 64', slash(per((w) => d[`jax_over_native_step_w${w}`]), (x) => f(x, 2)), ''],
   ['`jax_over_native_hessian`, width 32 / 64', `${f(d.jax_over_native_hessian_w32, 2)} / ${f(d.jax_over_native_hessian_w64, 2)}`, ''],
   ['`js_over_wasm_step` (plain JS over our wasm, same page), width 8 / 32 / 64', slash(per((w) => d[`js_over_wasm_step_w${w}`]), (x) => f(x, 2)), ''],
