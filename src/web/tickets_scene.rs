@@ -269,17 +269,20 @@ impl TicketsScene {
             ),
             Focus::Neuron(r) => {
                 format!(
-                "Ticket seed {} alone (width {}): {}. Embedded with {} more {} at alpha = \
+                    "Ticket seed {} alone (width {}): {}. Embedded with {} more {} at alpha = \
                  {} (width {}): {}.",
-                s.seed,
-                r.alone.trainer().shape.width,
-                verdict(&r.alone, WIN, LOSE),
-                s.extra,
-                if s.extra == 1 { "neuron" } else { "neurons" },
-                s.alpha,
-                r.embedded.first().map_or(0, |e| e.trainer().shape.width),
-                r.embedded.first().map(|r| verdict(r, WIN, LOSE)).unwrap_or_default()
-            )
+                    s.seed,
+                    r.alone.trainer().shape.width,
+                    verdict(&r.alone, WIN, LOSE),
+                    s.extra,
+                    if s.extra == 1 { "neuron" } else { "neurons" },
+                    s.alpha,
+                    r.embedded.first().map_or(0, |e| e.trainer().shape.width),
+                    r.embedded
+                        .first()
+                        .map(|r| verdict(r, WIN, LOSE))
+                        .unwrap_or_default()
+                )
             }
         }
     }
