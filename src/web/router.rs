@@ -203,6 +203,12 @@ impl Router {
         }
         self.awake_frames = self.awake_frames.saturating_sub(1);
         self.last_frame_ms = now;
+        // A scene that works in this frame (its slice finishing, say) stays awake for a few
+        // frames after: its new state is drawn at once, not at the next idle frame a second
+        // later (a finished slice waited a second to be drawn).
+        if !self.shown_is_idle() {
+            self.awake_frames = AWAKE_FRAMES;
+        }
         // The slices are redrawn when the 3-D view is turned on or off.
         let force = std::mem::take(&mut self.force)
             | crate::web::surface_view::set_enabled(self.settings.surface);

@@ -157,3 +157,33 @@ test('live slices: while training, the slice is recomputed around the student an
     assert.match(await page.locator('#slice-caption').textContent(), /refreshes when you pause/);
   });
 });
+
+test('a fresh slice is drawn as soon as it is done (the idle loop does not hold it back)', { timeout: TEST_TIMEOUT }, async (t) => {
+  await withPage(t, { hash: '#width=32&res=101&plane=random', noErrors: true }, async (page) => {
+    await page.waitForSelector('body[data-slice="ready"]', { state: 'attached' });
+    await page.waitForFunction(() => document.body.dataset.sliceWorkers === 'ready', null, { timeout: 30_000 });
+    // Let the page fall asleep (nothing trains, nothing computes), then press Step.
+    await page.waitForTimeout(1500);
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      times.push(await page.evaluate(async () => {
+        let computing = false;
+        const t0 = performance.now();
+        const done = new Promise((resolve) => {
+          const obs = new MutationObserver(() => {
+            const s = document.body.dataset.slice;
+            if (s === 'computing') computing = true;
+            if (s === 'ready' && computing) { obs.disconnect(); resolve(performance.now() - t0); }
+          });
+          obs.observe(document.body, { attributes: true, attributeFilter: ['data-slice'] });
+        });
+        document.getElementById('step').click();
+        return done;
+      }));
+      await page.waitForTimeout(1200);
+    }
+    t.diagnostic(`Step to a drawn 101x101 slice at width 32: ${times.map((x) => x.toFixed(0)).join(', ')} ms`);
+    // Asleep, the loop looks once a second: a slice held back by it takes over a second.
+    assert.ok(Math.min(...times) < 700, `the slice took ${times.map((x) => x.toFixed(0)).join(', ')} ms`);
+  });
+});
