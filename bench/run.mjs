@@ -167,6 +167,10 @@ if (jax) {
 }
 const results = {
   wasm_over_native_step: out.wasm_step_w32_ms / (native.adam_step_w32_us / 1000),
+  // The same SIMD width: wasm's 128-bit simd128 against the native SSE2 path (the AVX2 path
+  // has 256-bit vectors, which wasm does not).
+  wasm_over_native_sse2_step: native.adam_step_w32_sse2_us === undefined ? undefined
+    : out.wasm_step_w32_ms / (native.adam_step_w32_sse2_us / 1000),
   tfjs_best_over_ours_step: tfBest / out.wasm_step_w32_ms,
   ...peers,
   slice_101_ms: out.slice_101_in_page_ms,

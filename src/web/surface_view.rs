@@ -394,7 +394,7 @@ impl Surface {
     fn new(canvas: &HtmlCanvasElement) -> Result<Surface, String> {
         let options = Object::new();
         let _ = Reflect::set(&options, &"preserveDrawingBuffer".into(), &true.into());
-        let _ = Reflect::set(&options, &"antialias".into(), &true.into());
+        let _ = Reflect::set(&options, &"antialias".into(), &false.into());
         let gl = canvas
             .get_context_with_context_options("webgl2", &options)
             .ok()
