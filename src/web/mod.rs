@@ -43,6 +43,8 @@ pub mod run_text;
 pub mod slice_plot;
 pub mod story_panel;
 pub mod style;
+pub mod surface_gl;
+pub mod surface_input;
 pub mod surface_view;
 pub mod sweep_scene;
 pub mod tickets_scene;
