@@ -12,13 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// Sizes the canvas's backing store to its CSS box times the device pixel ratio and returns the
 /// ratio (the factor to scale fonts and line widths by). Returns `None` for a hidden canvas.
 pub fn fit_to_css_size(canvas: &HtmlCanvasElement) -> Option<f64> {
-    let ratio = dom::window().device_pixel_ratio().clamp(1.0, 4.0);
-    let rect = canvas.get_bounding_client_rect();
-    if rect.width() < 2.0 || rect.height() < 2.0 {
-        return None;
-    }
-    let w = (rect.width() * ratio).round() as u32;
-    let h = (rect.height() * ratio).round() as u32;
+    let (w, h, ratio) = backing_size(canvas)?;
     if canvas.width() != w {
         canvas.set_width(w);
     }
@@ -26,6 +20,19 @@ pub fn fit_to_css_size(canvas: &HtmlCanvasElement) -> Option<f64> {
         canvas.set_height(h);
     }
     Some(ratio)
+}
+
+/// The backing-store size that [`fit_to_css_size`] gives `canvas` (its CSS box times the device
+/// pixel ratio), with the ratio; `None` for a hidden canvas.
+pub fn backing_size(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
+    let ratio = dom::window().device_pixel_ratio().clamp(1.0, 4.0);
+    let rect = canvas.get_bounding_client_rect();
+    if rect.width() < 2.0 || rect.height() < 2.0 {
+        return None;
+    }
+    let w = (rect.width() * ratio).round() as u32;
+    let h = (rect.height() * ratio).round() as u32;
+    Some((w, h, ratio))
 }
 
 /// Draws a chart on `canvas`, sized to its CSS box on this screen ([`fit_to_css_size`]), at

@@ -9,6 +9,7 @@
 
 use crate::charts::surface::{Camera, SurfaceMesh};
 use crate::core::slice_view::FinishedSlice;
+use crate::web::canvas::backing_size;
 use crate::web::dom;
 use crate::web::surface_gl::Surface;
 use crate::web::surface_input::listen;
@@ -155,13 +156,8 @@ pub fn follow_layout() {
             if view.canvas.hidden() {
                 continue;
             }
-            let ratio = dom::window().device_pixel_ratio().clamp(1.0, 4.0);
-            let rect = view.canvas.get_bounding_client_rect();
-            let (w, h) = (
-                (rect.width() * ratio).round() as u32,
-                (rect.height() * ratio).round() as u32,
-            );
-            if w > 1 && h > 1 && (w != view.canvas.width() || h != view.canvas.height()) {
+            let size = backing_size(&view.canvas).map(|(w, h, _)| (w, h));
+            if size.is_some_and(|size| size != (view.canvas.width(), view.canvas.height())) {
                 view.render();
             }
         }
