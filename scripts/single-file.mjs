@@ -7,10 +7,12 @@
 //   - every stylesheet <link> becomes a <style>, the favicon a data: URL;
 //   - modulepreload/preload links and integrity attributes go;
 //   - the wasm-bindgen glue (an ES module, --target web) is inlined into the module script, its
-//     `export`s turned into plain declarations, and started from the wasm bytes (base64);
-//   - the worker (worker.js, no-modules glue defining `wasm_bindgen`, plus worker_bg.wasm) becomes
-//     one complete worker script text in window.escapeDimsWorkerSource, set before the app
-//     starts; src/web/workers.rs builds its workers from it;
+//     `export`s turned into plain declarations, and started from the wasm bytes (base64, in
+//     window.__escapeDimsWasm);
+//   - the page's workers run the same glue and wasm (src/web/worker_entry.rs): the wasm's
+//     base64 is in the file once, and the complete classic worker script that starts from it
+//     is put in window.escapeDimsWorkerSource before the app starts; src/web/workers.rs builds
+//     its workers from it;
 //   - file-check.js is inlined, and <html data-single-file="1"> tells it not to show its
 //     "needs a web server" notice;
 //   - the served pages' Content-Security-Policy (scripts/csp.mjs) is replaced by the single
@@ -27,6 +29,8 @@ import { CspError, SINGLE_FILE, policiesIn, withPolicy } from './csp.mjs';
 const OUTPUT = 'escape-dims-offline.html';
 /** The global that holds the worker script (src/web/workers.rs: INLINE_WORKER_GLOBAL). */
 const WORKER_GLOBAL = 'escapeDimsWorkerSource';
+/** The global that holds the page's wasm in base64, for the page and its workers alike. */
+const WASM_GLOBAL = '__escapeDimsWasm';
 
 /** Stops with a clear message (exit code 1). */
 function fail(message) {
@@ -128,18 +132,21 @@ function inlineGlue(glue, what) {
   );
 }
 
-/** The complete worker script: the no-modules glue, then its start from the inlined bytes. */
-function workerSource(dist) {
-  const glue = readFileSync(distFile(dist, 'worker.js', 'worker glue'), 'utf8');
-  check(/^let wasm_bindgen = \(function\(exports\)/.test(glue), 'worker.js does not start with "let wasm_bindgen = (function(exports)" (not wasm-bindgen no-modules glue?)');
-  check(!/^\s*(import|export)\s/m.test(glue), 'worker.js has import/export statements (not no-modules glue?)');
-  const wasm = readFileSync(distFile(dist, 'worker_bg.wasm', 'worker wasm'));
-  check(wasm.subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d])), 'worker_bg.wasm is not a wasm module');
-  // A failed start is rethrown outside the promise so that the page's error handler hears it.
+/**
+ * The complete worker script but for its first line: the page's glue made a classic script
+ * (its `import.meta.url`, used only when no wasm is given, becomes the worker's location), then
+ * its start from the page's wasm bytes, which the line before it defines as `__escapeDimsWasm`
+ * (see main), and the call of `start_worker` (src/web/worker_entry.rs). A failed start is
+ * rethrown outside the promise so that the page's error handler hears it.
+ */
+function workerSource(glue, what) {
+  const classic = glue.replace(/import\.meta\.url/g, 'self.location.href');
+  check(!/import\.meta/.test(classic), `${what}: uses import.meta other than import.meta.url`);
   return (
-    `${glue}\n${B64_FUNCTION}\n` +
-    `wasm_bindgen({ module_or_path: __escapeDimsBytes(${JSON.stringify(wasm.toString('base64'))}) })` +
-    '.catch(function (e) { setTimeout(function () { throw e; }); });\n'
+    `${inlineGlue(classic, what)}\n${B64_FUNCTION}\n` +
+    `__escapeDimsGlue.init({ module_or_path: __escapeDimsBytes(${WASM_GLOBAL}) })` +
+    '.then(function () { __escapeDimsGlue.bindings.start_worker(); }, ' +
+    'function (e) { setTimeout(function () { throw e; }); });\n'
   );
 }
 
@@ -208,9 +215,14 @@ function main() {
     .replace(importRe, () =>
       `${B64_FUNCTION}\n${inlineGlue(glue, `${name}.js`)}` +
       'const init = __escapeDimsGlue.init;\nconst bindings = __escapeDimsGlue.bindings;')
-    .replace(pathRe, () => `module_or_path: __escapeDimsBytes(${JSON.stringify(wasm.toString('base64'))})`);
-  // The worker source is set by a classic script just before the (deferred) module script runs.
-  const workerScript = `<script>window.${WORKER_GLOBAL} = ${scriptString(workerSource(dist))};</script>\n`;
+    .replace(pathRe, () => `module_or_path: __escapeDimsBytes(window.${WASM_GLOBAL})`);
+  check(glue.includes('start_worker'), `${name}.js does not export start_worker (src/web/worker_entry.rs)`);
+  // The wasm (once in the file) and the worker source that starts from it are set by a classic
+  // script just before the (deferred) module script runs.
+  const workerScript =
+    `<script>window.${WASM_GLOBAL} = ${JSON.stringify(wasm.toString('base64'))};\n` +
+    `window.${WORKER_GLOBAL} = "const ${WASM_GLOBAL} = " + JSON.stringify(window.${WASM_GLOBAL}) + ";\\n" + ` +
+    `${scriptString(workerSource(glue, `${name}.js`))};</script>\n`;
   html = html.replace(modules[0][0], () => `${workerScript}<script type="module">${newScript}</script>`);
 
   // file-check.js, inlined; the data-single-file marker tells it to stay quiet.

@@ -10,7 +10,8 @@
 //!   [`motion`]: views that wait for the visitor when the system asks for reduced motion;
 //! - drawing: [`loss_plot`], [`slice_plot`] (flat, or 3-D in [`surface_view`], WebGL2),
 //!   [`fit_plot`], [`network_diagram`], [`canvas`], [`style`]; [`readout`]: what a pointer over a plot reads; words shared by scenes: [`run_text`];
-//! - [`workers`]: the worker pools (experiments, slices); [`export`]: PNG, CSV, links;
+//! - [`workers`]: the worker pools (experiments, slices), whose workers run this same module
+//!   from [`worker_entry`]; [`export`]: PNG, CSV, links;
 //!   [`controls`], [`dom`]: the page's elements; [`panic_panel`]; [`bench`]: `bench.html`.
 //!
 //! The `data-*` attributes the end-to-end tests read are listed in `tests/e2e/contract.mjs`.
@@ -50,6 +51,7 @@ pub mod sweep_scene;
 pub mod tickets_scene;
 pub mod url;
 pub mod view;
+pub mod worker_entry;
 pub mod workers;
 
 use crate::settings::{SceneKind, Settings};
@@ -89,8 +91,12 @@ pub fn debug_panic() {
 }
 
 /// Starts the explorer: installs the panic panel, reads the URL, builds the router and starts
-/// the animation loop.
+/// the animation loop. Outside a window (in one of the page's web workers, which run this same
+/// module and call [`worker_entry::start_worker`] instead) it does nothing.
 pub fn start() {
+    if js_sys::global().dyn_ref::<web_sys::Window>().is_none() {
+        return;
+    }
     panic_panel::install();
     // Pages without the explorer's controls (the benchmark page) only use the exports.
     if dom::document().get_element_by_id("controls").is_none() {

@@ -7,10 +7,12 @@
 //! of the old one). Where workers cannot be created, or all of a pool's workers fail to load,
 //! jobs run on the page.
 //!
-//! Every worker starts from one bootstrap script, held in a blob URL made once per page. It
-//! loads `worker.js` and `worker_bg.wasm` next to the page, or, in the single-file build
-//! (`scripts/single-file.mjs`, which works from `file://`), is the complete worker script that
-//! the page left in the global [`INLINE_WORKER_GLOBAL`].
+//! Every worker runs the page's own module (`escape-dims.js` and `escape-dims_bg.wasm`, the one
+//! download of the page, fetched and compiled once) and calls its
+//! [`crate::web::worker_entry::start_worker`]. It starts from one bootstrap script, held in a
+//! blob URL made once per page: a module worker that imports the glue next to the page, or, in
+//! the single-file build (`scripts/single-file.mjs`, which works from `file://`), the complete
+//! classic worker script that the page left in the global [`INLINE_WORKER_GLOBAL`].
 
 use crate::jobs::{self, JobResult};
 use crate::web::dom;
@@ -18,7 +20,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
 /// Most workers started, whatever the browser reports.
 const MAX_WORKERS: usize = 16;
@@ -90,13 +92,18 @@ thread_local! {
     static POOLS: RefCell<[PoolState; 2]> = RefCell::new(Default::default());
     /// The blob URL of the worker bootstrap script ([`worker_url`]): made by the first spawn,
     /// reused by every later one (one URL per page instead of one per worker).
-    static WORKER_URL: RefCell<Option<String>> = const { RefCell::new(None) };
+    static WORKER_URL: RefCell<Option<(String, WorkerType)>> = const { RefCell::new(None) };
 }
 
 /// The global (on `window`) in which the single-file build leaves the complete worker script:
-/// the no-modules wasm-bindgen glue followed by its start from the wasm bytes. Absent in the
-/// normal build, whose workers load `worker.js` and `worker_bg.wasm` next to the page.
+/// the page's glue made a classic script, followed by its start from the page's wasm bytes and
+/// the call of `start_worker`. Absent in the normal build, whose workers import the glue and
+/// load the wasm next to the page ([`PAGE_MODULE`]).
 pub const INLINE_WORKER_GLOBAL: &str = "escapeDimsWorkerSource";
+
+/// The name of the page's module: Trunk writes its glue as `escape-dims.js` and its wasm as
+/// `escape-dims_bg.wasm` (Trunk.toml: `filehash = false`).
+pub const PAGE_MODULE: &str = "escape-dims";
 
 /// Reply text that marks a job as failed because its worker crashed or failed to load.
 const WORKER_ERROR: &str = "error;the worker failed to load or crashed";
@@ -143,42 +150,49 @@ fn asset_url(name: &str) -> Result<String, JsValue> {
     Ok(Url::new_with_base(name, &base)?.href())
 }
 
-/// The text of the worker bootstrap script: the single-file build's inline worker
-/// ([`INLINE_WORKER_GLOBAL`]) if the page has one, else a script that loads `worker.js` and
-/// `worker_bg.wasm` from next to the page. A module that fails to load is rethrown outside its
-/// promise, so the page's `error` handler hears of it ([`on_worker_error`]).
-fn worker_script() -> Result<String, JsValue> {
+/// The text of the worker bootstrap script, and the kind of worker it needs: the single-file
+/// build's inline worker ([`INLINE_WORKER_GLOBAL`], a classic script) if the page has one, else
+/// a module script that imports the page's glue from next to the page, loads its wasm and
+/// calls `start_worker`. A module that fails to load is rethrown outside its promise, so the
+/// page's `error` handler hears of it ([`on_worker_error`]).
+fn worker_script() -> Result<(String, WorkerType), JsValue> {
     let inline = js_sys::Reflect::get(&dom::window(), &JsValue::from_str(INLINE_WORKER_GLOBAL))?;
     if let Some(text) = inline.as_string() {
-        return Ok(text);
+        return Ok((text, WorkerType::Classic));
     }
-    Ok(format!(
-        "importScripts({:?}); wasm_bindgen({{ module_or_path: {:?} }})\
-         .catch(function (e) {{ setTimeout(function () {{ throw e; }}); }});",
-        asset_url("worker.js")?,
-        asset_url("worker_bg.wasm")?
-    ))
+    let script = format!(
+        "import init, {{ start_worker }} from {:?};\n\
+         init({{ module_or_path: {:?} }}).then(function () {{ start_worker(); }}, \
+         function (e) {{ setTimeout(function () {{ throw e; }}); }});",
+        asset_url(&format!("{PAGE_MODULE}.js"))?,
+        asset_url(&format!("{PAGE_MODULE}_bg.wasm"))?
+    );
+    Ok((script, WorkerType::Module))
 }
 
 /// The blob URL that every worker starts from, made from [`worker_script`] on the first call
-/// and cached in [`WORKER_URL`] (so spawning no longer leaks one blob URL per worker).
-fn worker_url() -> Result<String, JsValue> {
+/// and cached in [`WORKER_URL`] with its worker type (so spawning no longer leaks one blob URL
+/// per worker).
+fn worker_url() -> Result<(String, WorkerType), JsValue> {
     if let Some(url) = WORKER_URL.with(|u| u.borrow().clone()) {
         return Ok(url);
     }
-    let script = worker_script()?;
+    let (script, kind) = worker_script()?;
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    WORKER_URL.with(|u| *u.borrow_mut() = Some(url.clone()));
-    Ok(url)
+    WORKER_URL.with(|u| *u.borrow_mut() = Some((url.clone(), kind)));
+    Ok((url, kind))
 }
 
 /// Starts worker `index` of `pool` (of its `generation`) and wires its replies and errors.
 fn spawn(pool: Pool, generation: u32, index: usize) -> Result<Worker, JsValue> {
-    let worker = Worker::new(&worker_url()?)?;
+    let (url, kind) = worker_url()?;
+    let options = WorkerOptions::new();
+    options.set_type(kind);
+    let worker = Worker::new_with_options(&url, &options)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let text = e.data().as_string().unwrap_or_default();
         on_reply(pool, generation, index, &text);

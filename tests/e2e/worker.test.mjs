@@ -1,7 +1,8 @@
 // End-to-end tests of the web worker's protocol and of the Hessian plane off the main thread.
 //
-// 1. In the page, a worker made the way the page makes its own (a blob that imports worker.js
-//    and starts worker_bg.wasm, or the single-file build's window.escapeDimsWorkerSource) gets
+// 1. In the page, a worker made the way the page makes its own (a module blob that imports the
+//    page's escape-dims.js, starts escape-dims_bg.wasm and calls start_worker, or the
+//    single-file build's window.escapeDimsWorkerSource) gets
 //    malformed, oversized and out-of-range messages and a job that panics: each gets one short
 //    error reply within a few seconds, and a valid small sweep job afterwards its result.
 // 2. The playground at the heaviest Hessian settings (width 64, dim 8, N 2048: 641 parameters,
@@ -36,10 +37,11 @@ const HESSIAN_ON_MAIN_THREAD_MS = 250;
 async function startWorker(page) {
   await page.evaluate(async () => {
     const base = document.baseURI;
-    const source = window.escapeDimsWorkerSource ?? `importScripts(${JSON.stringify(new URL('worker.js', base).href)}); ` +
-      `wasm_bindgen({ module_or_path: ${JSON.stringify(new URL('worker_bg.wasm', base).href)} });`;
+    const inline = window.escapeDimsWorkerSource;
+    const source = inline ?? `import init, { start_worker } from ${JSON.stringify(new URL('escape-dims.js', base).href)};\n` +
+      `init({ module_or_path: ${JSON.stringify(new URL('escape-dims_bg.wasm', base).href)} }).then(() => start_worker());`;
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url);
+    const worker = new Worker(url, { type: inline ? 'classic' : 'module' });
     const t = { worker, replies: [], errors: [], waiters: [] };
     worker.onmessage = (e) => {
       t.replies.push(e.data);
