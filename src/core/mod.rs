@@ -3,9 +3,11 @@
 pub mod activation;
 pub mod colormap;
 pub mod contour;
+pub mod critical;
 pub mod embed;
 pub mod fast_math;
 pub mod fast_slice;
+pub mod flow;
 pub mod network;
 pub mod newton;
 pub mod objective;
