@@ -1,16 +1,20 @@
 //! Convergence to a true critical point, and what kind of critical point it is.
 //!
-//! [`converge`] is a Newton iteration on the gradient with the exact Hessian: each step is
-//! `-H^+ g`, the pseudo-inverse taken in the Hessian's eigenbasis (eigenvalues of magnitude at
-//! most [`PSEUDO_INVERSE_CUTOFF`] times the largest are left out, so flat directions do not
-//! blow the step up), shortened by halving until the gradient norm decreases. Unlike the
-//! saddle-free polishing of [`crate::core::newton`], which always goes downhill and so never
-//! settles on a saddle, it converges to the critical point nearest in Newton's sense, of any
-//! index: what the census needs to name the end points of gradient flow.
+//! [`converge`] solves `g(theta) = grad L(theta) = 0` by Levenberg–Marquardt with the exact
+//! Hessian `H` as the Jacobian of `g`: each step is `-(H^2 + mu I)^-1 H g`, computed in the
+//! Hessian's eigenbasis, with `mu = |g|` (the choice of Fan and Yuan, under which the iteration
+//! converges quadratically even where the critical points form a continuous family, as a
+//! wider network's global minima do, and flat directions do not blow the step up); `mu` grows
+//! tenfold until the gradient norm decreases. Unlike the saddle-free polishing of
+//! [`crate::core::newton`], which always goes downhill and so never settles on a saddle, it
+//! converges to the nearby critical point whatever its index: what the census needs to name
+//! the end points of gradient flow.
 //!
 //! **Stopping criterion** ([`Convergence`]): the gradient norm falls below
-//! [`GRADIENT_TOLERANCE`] (`1e-10`: converged), or no halving of the step (down to `2^-30`)
-//! lowers the gradient norm (no progress), or the iterations run out.
+//! [`GRADIENT_TOLERANCE`] (`1e-10`: converged; below a loss of [`RESIDUALS_FIRST_BELOW`] the
+//! residual iteration runs first), or no damping up to `10^12 |g|`
+//! ([`MAX_DAMPING_INCREASES`]) lowers the gradient norm (no progress), or the iterations run
+//! out.
 //!
 //! **Classification** ([`classify`]) by the Hessian spectrum at the point, with the tolerance
 //! `tol = EIGEN_TOLERANCE * max(1, max |lambda|)` (`1e-8` relative): eigenvalues below `-tol`
@@ -21,6 +25,7 @@
 
 use crate::core::flow::{norm, GradientSystem};
 use crate::core::spectrum::Spectrum;
+use nalgebra::{DMatrix, DVector};
 
 /// A point is critical when its gradient norm is below this.
 pub const GRADIENT_TOLERANCE: f64 = 1e-10;
@@ -28,8 +33,13 @@ pub const GRADIENT_TOLERANCE: f64 = 1e-10;
 /// Eigenvalues within this fraction of `max(1, max |lambda|)` of zero are flat.
 pub const EIGEN_TOLERANCE: f64 = 1e-8;
 
-/// Eigenvalues below this fraction of the largest magnitude are left out of a Newton step.
-pub const PSEUDO_INVERSE_CUTOFF: f64 = 1e-12;
+/// Below this loss [`converge`] starts with the residuals: the point is next to a zero-loss
+/// minimum, where the exact-Hessian iteration converges only slowly.
+pub const RESIDUALS_FIRST_BELOW: f64 = 1e-8;
+
+/// A step whose damping has grown tenfold this many times without lowering the gradient norm
+/// means no progress.
+pub const MAX_DAMPING_INCREASES: usize = 12;
 
 /// Why [`converge`] stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,9 +135,104 @@ pub struct CriticalPoint {
     pub lowest_direction: Vec<f64>,
 }
 
-/// Runs up to `iterations` Newton steps on the gradient from `params` (see the module notes);
-/// `params` ends at the last accepted point.
+/// Runs up to `iterations` Levenberg–Marquardt steps on the equation `grad L = 0` from
+/// `params`, then, if the gradient norm is not yet below the tolerance and the loss is a sum of
+/// squares, up to `iterations` Levenberg–Marquardt steps on the residuals (see the module
+/// notes); `params` ends at the last accepted point.
 pub fn converge(
+    system: &impl GradientSystem,
+    params: &mut [f64],
+    iterations: usize,
+) -> Convergence {
+    let mut grad = vec![0.0; params.len()];
+    if system.loss_and_gradient(params, &mut grad) < RESIDUALS_FIRST_BELOW {
+        // Next to zero loss, where the minima form continuous families: residuals first.
+        if let Some(Convergence::Converged { steps }) =
+            converge_residuals(system, params, iterations)
+        {
+            return Convergence::Converged { steps };
+        }
+    }
+    match converge_gradient(system, params, iterations) {
+        Convergence::Converged { steps } => Convergence::Converged { steps },
+        other => match converge_residuals(system, params, iterations) {
+            Some(Convergence::Converged { steps }) => Convergence::Converged {
+                steps: iterations + steps,
+            },
+            _ => other,
+        },
+    }
+}
+
+/// Levenberg–Marquardt on the residuals `r` of a least-squares loss: steps
+/// `-(J^T J + mu I)^-1 J^T r` with `mu = |r|^2 / N` (the loss), accepted when the loss falls,
+/// `mu` tenfold otherwise, until the gradient norm is below the tolerance. Near a family of
+/// zero-loss minima (where the loss vanishes to second order in the distance) it converges
+/// quadratically; `None` if the loss is not a sum of squares.
+fn converge_residuals(
+    system: &impl GradientSystem,
+    params: &mut [f64],
+    iterations: usize,
+) -> Option<Convergence> {
+    let p = params.len();
+    let mut grad = vec![0.0; p];
+    let mut loss = system.loss_and_gradient(params, &mut grad);
+    let mut trial = vec![0.0; p];
+    for steps in 0..iterations {
+        if norm(&grad) < GRADIENT_TOLERANCE {
+            return Some(Convergence::Converged { steps });
+        }
+        let (residuals, jac) = system.residuals_and_jacobian(params)?;
+        let normal = jac.t().dot(&jac);
+        let rhs: Vec<f64> = (0..p)
+            .map(|j| {
+                -jac.column(j)
+                    .iter()
+                    .zip(&residuals)
+                    .map(|(a, r)| a * r)
+                    .sum::<f64>()
+            })
+            .collect();
+        let mut damping = loss.max(f64::MIN_POSITIVE);
+        let mut accepted = false;
+        for _ in 0..MAX_DAMPING_INCREASES {
+            let m = DMatrix::from_fn(p, p, |i, j| {
+                normal[[i, j]] + if i == j { damping } else { 0.0 }
+            });
+            let Some(step) = m
+                .cholesky()
+                .map(|c| c.solve(&DVector::from_column_slice(&rhs)))
+            else {
+                damping *= 10.0;
+                continue;
+            };
+            for ((t, x), s) in trial.iter_mut().zip(params.iter()).zip(step.iter()) {
+                *t = x + s;
+            }
+            let mut trial_grad = vec![0.0; p];
+            let trial_loss = system.loss_and_gradient(&trial, &mut trial_grad);
+            if trial_loss < loss {
+                params.copy_from_slice(&trial);
+                loss = trial_loss;
+                grad = trial_grad;
+                accepted = true;
+                break;
+            }
+            damping *= 10.0;
+        }
+        if !accepted {
+            return Some(Convergence::NoProgress { steps });
+        }
+    }
+    Some(if norm(&grad) < GRADIENT_TOLERANCE {
+        Convergence::Converged { steps: iterations }
+    } else {
+        Convergence::IterationLimit
+    })
+}
+
+/// Levenberg–Marquardt on `grad L = 0` with the exact Hessian (see the module notes).
+fn converge_gradient(
     system: &impl GradientSystem,
     params: &mut [f64],
     iterations: usize,
@@ -143,22 +248,26 @@ pub fn converge(
             return Convergence::Converged { steps };
         }
         let spectrum = Spectrum::of_symmetric(&system.hessian(params));
-        let largest = spectrum.values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let cutoff = PSEUDO_INVERSE_CUTOFF * largest;
-        let mut step = vec![0.0; p];
-        for (lambda, v) in spectrum.values.iter().zip(&spectrum.vectors) {
-            if lambda.abs() > cutoff {
-                let coefficient = -v.iter().zip(&grad).map(|(a, b)| a * b).sum::<f64>() / lambda;
-                for (s, vi) in step.iter_mut().zip(v) {
-                    *s += coefficient * vi;
-                }
-            }
-        }
-        let mut scale = 1.0;
+        // Coordinates of the gradient in the eigenbasis.
+        let coordinates: Vec<f64> = spectrum
+            .vectors
+            .iter()
+            .map(|v| v.iter().zip(&grad).map(|(a, b)| a * b).sum::<f64>())
+            .collect();
+        let mut damping = (gnorm * gnorm).max(f64::MIN_POSITIVE);
         let mut accepted = false;
-        for _ in 0..=30 {
-            for ((t, x), s) in trial.iter_mut().zip(params.iter()).zip(&step) {
-                *t = x + scale * s;
+        for _ in 0..MAX_DAMPING_INCREASES {
+            trial.copy_from_slice(params);
+            for ((lambda, v), c) in spectrum
+                .values
+                .iter()
+                .zip(&spectrum.vectors)
+                .zip(&coordinates)
+            {
+                let coefficient = -lambda * c / (lambda * lambda + damping);
+                for (t, vi) in trial.iter_mut().zip(v) {
+                    *t += coefficient * vi;
+                }
             }
             system.loss_and_gradient(&trial, &mut trial_grad);
             let trial_norm = norm(&trial_grad);
@@ -169,7 +278,7 @@ pub fn converge(
                 accepted = true;
                 break;
             }
-            scale *= 0.5;
+            damping *= 10.0;
         }
         if !accepted {
             return Convergence::NoProgress { steps };

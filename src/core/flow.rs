@@ -41,6 +41,12 @@ pub trait GradientSystem {
     fn loss_and_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64;
     /// The exact Hessian at `x`.
     fn hessian(&self, x: &[f64]) -> Array2<f64>;
+    /// For a least-squares loss `|r(x)|^2 / N`: the residuals `r(x)` and their Jacobian, which
+    /// let [`crate::core::critical::converge`] finish on a continuous family of zero-loss
+    /// minima; `None` for other losses.
+    fn residuals_and_jacobian(&self, _x: &[f64]) -> Option<(Vec<f64>, Array2<f64>)> {
+        None
+    }
 }
 
 impl GradientSystem for Objective<'_> {
@@ -49,6 +55,9 @@ impl GradientSystem for Objective<'_> {
     }
     fn hessian(&self, x: &[f64]) -> Array2<f64> {
         Objective::hessian(self, x)
+    }
+    fn residuals_and_jacobian(&self, x: &[f64]) -> Option<(Vec<f64>, Array2<f64>)> {
+        Some(Objective::residuals_and_jacobian(self, x))
     }
 }
 

@@ -158,6 +158,42 @@ impl<'a> Objective<'a> {
         g
     }
 
+    /// The residuals `r_i = f(x_i) - y_i` at `params` and their Jacobian (`N x num_params`,
+    /// row `i` the gradient of `f(x_i)`): the loss is `|r|^2 / N`, its gradient `(2/N) J^T r`.
+    pub fn residuals_and_jacobian(&self, params: &[f64]) -> (Vec<f64>, Array2<f64>) {
+        let shape = self.shape;
+        let (d, width) = (shape.input_dim, shape.width);
+        let (w, rest) = params.split_at(width * d);
+        let (b, rest) = rest.split_at(width);
+        let (a, c) = rest.split_at(width);
+        let mut jac = Array2::<f64>::zeros((self.task.len(), shape.num_params()));
+        let mut residuals = Vec::with_capacity(self.task.len());
+        for (i, (x, &y)) in self
+            .task
+            .inputs
+            .rows()
+            .into_iter()
+            .zip(&self.task.targets)
+            .enumerate()
+        {
+            let mut f = c[0];
+            let mut row = jac.row_mut(i);
+            for j in 0..width {
+                let z = b[j] + (0..d).map(|k| w[j * d + k] * x[k]).sum::<f64>();
+                let (s, s1, _) = self.activation.all_derivatives(z);
+                f += a[j] * s;
+                for k in 0..d {
+                    row[shape.input_weight(j, k)] = a[j] * s1 * x[k];
+                }
+                row[shape.bias(j)] = a[j] * s1;
+                row[shape.output_weight(j)] = s;
+            }
+            row[shape.output_bias()] = 1.0;
+            residuals.push(f - y);
+        }
+        (residuals, jac)
+    }
+
     /// The exact Hessian at `params`:
     /// `(2/N) sum_i [ J_i J_i^T + r_i d^2 f_i ]`, with `J` the Jacobian of the outputs.
     pub fn hessian(&self, params: &[f64]) -> Array2<f64> {

@@ -2,6 +2,7 @@
 //! and seeds, returning data (no drawing, no web code). Natively they use every core (rayon);
 //! in wasm the same code runs single-threaded.
 
+pub mod census;
 pub mod escape;
 pub mod outcome;
 pub mod parallel;

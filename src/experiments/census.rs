@@ -1,0 +1,419 @@
+//! The census of minima: for each width, the distinct critical points that gradient flow from
+//! `S` seeded initialisations ends at, their loss, type and basin share; and what embedding
+//! each bad minimum into the next width does to it.
+//!
+//! **One end point per seed** ([`end_point`], an independent job): gradient flow
+//! ([`crate::core::flow`], tolerances [`CensusConfig::flow_tolerance`]) until the gradient
+//! norm is below [`CensusConfig::flow_gradient`] or the flow time runs out, then the
+//! critical-point finish ([`crate::core::critical::converge`]) and the classification by the
+//! spectrum ([`crate::core::critical::classify`]).
+//!
+//! **The same critical point** ([`same_point`]): neuron permutations, the sign flip of odd
+//! activations (`(w, b, a) -> (-w, -b, -a)` for tanh and erf) and the continuous families of
+//! wider networks (duplicated or zero-output neurons) make parameter vectors a poor key. The
+//! key is the function on the data: two end points are one critical point when their outputs
+//! on the training inputs differ by at most [`CensusConfig::match_tolerance`] in root mean
+//! square (the targets have variance 1) and their kinds agree. Every seed is counted in exactly
+//! one point.
+//!
+//! **Good and bad**: a point is global when its loss is below
+//! [`CensusConfig::success_threshold`] (the sweep's threshold); any other minimum is bad.
+//! Basin shares carry 95% Wilson intervals.
+//!
+//! **Widening** ([`widen_point`]): each bad minimum of width `n`, embedded in width `n + 1`
+//! every way the theory names (each neuron split at each `mu` of [`CensusConfig::split_mus`],
+//! and a zero-output neuron with seeded random input weights), is classified (its most negative
+//! eigenvalue says whether it became a saddle); then gradient flow from it, after a perturbation
+//! of size [`CensusConfig::perturbation`] (along the most negative eigenvector where there is
+//! one, else a seeded Gaussian direction), goes to an end point, which is finished, classified
+//! and named by the census of width `n + 1` where it is one of its points.
+
+use crate::core::critical::{classify, converge, Convergence, CriticalKind, CriticalPoint};
+use crate::core::embed::{add_silent_neuron, split_neuron};
+use crate::core::flow::{FlowConfig, GradientFlow};
+use crate::core::network::{output, Network, Shape};
+use crate::core::objective::Objective;
+use crate::core::rng::{SeededRng, Stream};
+use crate::core::task::Task;
+use crate::experiments::parallel::par_map;
+use crate::experiments::stats::{wilson_interval, Z95};
+
+/// Settings of a census.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CensusConfig {
+    /// Student widths, each censused on its own.
+    pub widths: Vec<usize>,
+    /// Seeds per width (`first_seed ..`).
+    pub seeds: u64,
+    /// First student seed.
+    pub first_seed: u64,
+    /// Relative and absolute tolerance of the flow's steps.
+    pub flow_tolerance: f64,
+    /// The flow stops once the gradient norm is below this (then the finish takes over).
+    pub flow_gradient: f64,
+    /// ... or at this flow time.
+    pub flow_time: f64,
+    /// ... or after this many step attempts.
+    pub flow_steps: usize,
+    /// Iterations of each stage of the critical-point finish.
+    pub finish_iterations: usize,
+    /// Loss below which a point is a global minimum.
+    pub success_threshold: f64,
+    /// Largest RMS difference of outputs on the data between two end points of one point.
+    pub match_tolerance: f64,
+    /// Output-weight shares at which each neuron of a bad minimum is split.
+    pub split_mus: Vec<f64>,
+    /// Size of the perturbation that starts the flow from an embedded point.
+    pub perturbation: f64,
+}
+
+impl Default for CensusConfig {
+    /// Widths 3–8, 40 seeds each; flow tolerances `1e-4` until `|g| < 1e-6` (at most flow time
+    /// `1e8` or 20 000 attempts), 100 finishing iterations per stage, success below `1e-5`,
+    /// points matched within `1e-6` RMS, splits at `mu = 0.25, 0.5, 1.5` (a split at `mu` and
+    /// one at `1 - mu` are the same point up to a permutation), perturbation `1e-3`.
+    fn default() -> CensusConfig {
+        CensusConfig {
+            widths: (3..=8).collect(),
+            seeds: 40,
+            first_seed: 1,
+            flow_tolerance: 1e-4,
+            flow_gradient: 1e-6,
+            flow_time: 1e8,
+            flow_steps: 20_000,
+            finish_iterations: 100,
+            success_threshold: 1e-5,
+            match_tolerance: 1e-6,
+            split_mus: vec![0.25, 0.5, 1.5],
+            perturbation: 1e-3,
+        }
+    }
+}
+
+/// Where gradient flow and the finish took one initial point.
+#[derive(Clone, Debug)]
+pub struct EndPoint {
+    /// The student's width.
+    pub width: usize,
+    /// Its seed (for an embedding: the seed of the perturbation's direction).
+    pub seed: u64,
+    /// The flow time reached and the flow's accepted step count.
+    pub flow_time: f64,
+    /// Accepted flow steps.
+    pub flow_steps: u64,
+    /// How the finish ended.
+    pub convergence: Convergence,
+    /// The classified end point.
+    pub point: CriticalPoint,
+    /// The parameters at the end.
+    pub params: Vec<f64>,
+    /// The network's outputs on the training inputs (the key of [`same_point`]).
+    pub outputs: Vec<f64>,
+}
+
+/// Runs gradient flow and the finish from `net` on `task` (see the module notes).
+pub fn flow_to_end(task: &Task, mut net: Network, seed: u64, config: &CensusConfig) -> EndPoint {
+    let objective = Objective::new(task, net.shape.width);
+    let flow_config = FlowConfig {
+        rtol: config.flow_tolerance,
+        atol: config.flow_tolerance,
+        ..FlowConfig::default()
+    };
+    let mut flow = GradientFlow::new(&objective, &net.params, flow_config);
+    flow.run(
+        &objective,
+        &mut net.params,
+        config.flow_time,
+        config.flow_steps,
+        config.flow_gradient,
+    );
+    let convergence = converge(&objective, &mut net.params, config.finish_iterations);
+    let point = classify(&objective, &net.params);
+    let outputs = outputs_on(task, &net);
+    EndPoint {
+        width: net.shape.width,
+        seed,
+        flow_time: flow.time(),
+        flow_steps: flow.counts().0,
+        convergence,
+        point,
+        params: net.params,
+        outputs,
+    }
+}
+
+/// The end point of the width-`width` student of seed `seed`: one job of the census.
+pub fn end_point(task: &Task, width: usize, seed: u64, config: &CensusConfig) -> EndPoint {
+    let net = Network::student_init(
+        Shape::new(task.config.input_dim, width),
+        task.config.activation,
+        &mut SeededRng::new(seed, Stream::Student),
+    );
+    flow_to_end(task, net, seed, config)
+}
+
+/// The outputs of `net` on the task's inputs.
+fn outputs_on(task: &Task, net: &Network) -> Vec<f64> {
+    task.inputs
+        .rows()
+        .into_iter()
+        .map(|x| {
+            let x: Vec<f64> = x.to_vec();
+            output(net.shape, net.activation, &net.params, &x)
+        })
+        .collect()
+}
+
+/// True when two end points are one critical point (see the module notes).
+pub fn same_point(a: &EndPoint, b: &EndPoint, config: &CensusConfig) -> bool {
+    let kinds_agree = a.point.kind.name() == b.point.kind.name();
+    let n = a.outputs.len().max(1) as f64;
+    let rms = (a
+        .outputs
+        .iter()
+        .zip(&b.outputs)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        / n)
+        .sqrt();
+    kinds_agree && a.outputs.len() == b.outputs.len() && rms <= config.match_tolerance
+}
+
+/// A distinct critical point of one width and the seeds whose flow ends there.
+#[derive(Clone, Debug)]
+pub struct DistinctPoint {
+    /// Its number within its width, by increasing loss (0 = lowest).
+    pub id: usize,
+    /// The width.
+    pub width: usize,
+    /// The classification of its first end point.
+    pub point: CriticalPoint,
+    /// True when its loss is below the success threshold.
+    pub global: bool,
+    /// The seeds ending here, in increasing order.
+    pub seeds: Vec<u64>,
+    /// Fraction of the width's seeds ending here.
+    pub share: f64,
+    /// 95% Wilson interval of the share.
+    pub interval: (f64, f64),
+    /// The first end point (parameters and outputs).
+    pub representative: EndPoint,
+}
+
+impl DistinctPoint {
+    /// True for a minimum (of either kind) that is not global: a bad minimum.
+    pub fn is_bad_minimum(&self) -> bool {
+        !self.global && self.point.kind.is_minimum()
+    }
+}
+
+/// The census of one width.
+#[derive(Clone, Debug)]
+pub struct WidthCensus {
+    /// The width.
+    pub width: usize,
+    /// Seeds run.
+    pub seeds: usize,
+    /// The distinct critical points found, by increasing loss.
+    pub points: Vec<DistinctPoint>,
+    /// Seeds ending in bad minima, with the share's 95% interval.
+    pub bad: (usize, (f64, f64)),
+    /// Seeds ending in global minima, with the share's 95% interval.
+    pub global: (usize, (f64, f64)),
+    /// Seeds whose end point did not converge to a critical point.
+    pub not_converged: usize,
+}
+
+/// Groups end points of one width into distinct critical points (see [`same_point`]); every
+/// end point lands in exactly one group.
+pub fn group(width: usize, ends: Vec<EndPoint>, config: &CensusConfig) -> WidthCensus {
+    let seeds = ends.len();
+    let mut groups: Vec<(EndPoint, Vec<u64>)> = Vec::new();
+    for end in ends {
+        match groups
+            .iter_mut()
+            .find(|(rep, _)| same_point(rep, &end, config))
+        {
+            Some((_, members)) => members.push(end.seed),
+            None => {
+                let seed = end.seed;
+                groups.push((end, vec![seed]));
+            }
+        }
+    }
+    groups.sort_by(|a, b| a.0.point.loss.total_cmp(&b.0.point.loss));
+    let points: Vec<DistinctPoint> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(id, (rep, mut members))| {
+            members.sort_unstable();
+            let count = members.len();
+            DistinctPoint {
+                id,
+                width,
+                point: rep.point.clone(),
+                global: rep.point.loss < config.success_threshold,
+                share: count as f64 / seeds.max(1) as f64,
+                interval: wilson_interval(count, seeds, Z95),
+                seeds: members,
+                representative: rep,
+            }
+        })
+        .collect();
+    let count = |f: &dyn Fn(&DistinctPoint) -> bool| -> usize {
+        points.iter().filter(|p| f(p)).map(|p| p.seeds.len()).sum()
+    };
+    let bad = count(&|p| p.is_bad_minimum());
+    let global = count(&|p| p.global);
+    let not_converged = count(&|p| p.point.kind == CriticalKind::NotConverged);
+    WidthCensus {
+        width,
+        seeds,
+        bad: (bad, wilson_interval(bad, seeds, Z95)),
+        global: (global, wilson_interval(global, seeds, Z95)),
+        not_converged,
+        points,
+    }
+}
+
+/// The census of every width of `config` (seeds in parallel natively).
+pub fn census(task: &Task, config: &CensusConfig) -> Vec<WidthCensus> {
+    let jobs: Vec<(usize, u64)> = config
+        .widths
+        .iter()
+        .flat_map(|&w| (0..config.seeds).map(move |s| (w, config.first_seed + s)))
+        .collect();
+    let mut ends = par_map(&jobs, |&(w, s)| end_point(task, w, s, config));
+    config
+        .widths
+        .iter()
+        .map(|&w| {
+            let (mine, rest): (Vec<EndPoint>, Vec<EndPoint>) =
+                ends.drain(..).partition(|e| e.width == w);
+            ends = rest;
+            group(w, mine, config)
+        })
+        .collect()
+}
+
+/// How a bad minimum was embedded in the next width.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Embedding {
+    /// Neuron `neuron` split with output-weight share `mu`.
+    Split {
+        /// The neuron split.
+        neuron: usize,
+        /// Its output weight's share kept by the first copy.
+        mu: f64,
+    },
+    /// A neuron with zero output weight and random input weights added.
+    Silent,
+}
+
+impl Embedding {
+    /// Short name for tables: `split` or `silent`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Embedding::Split { .. } => "split",
+            Embedding::Silent => "silent",
+        }
+    }
+}
+
+/// What one embedding did to a bad minimum.
+#[derive(Clone, Debug)]
+pub struct WideningOutcome {
+    /// The bad minimum's width and id in its census.
+    pub from: (usize, usize),
+    /// How it was embedded.
+    pub embedding: Embedding,
+    /// The embedded point, classified: a saddle if its most negative eigenvalue is below the
+    /// tolerance; "not converged" when it is not a critical point at all (a silent neuron with
+    /// random input weights generally is not: the loss's slope along its output weight is
+    /// the correlation of its activity with the residuals).
+    pub embedded: CriticalPoint,
+    /// Where gradient flow from it (perturbed) ended.
+    pub end: EndPoint,
+    /// True when the end point is a critical point (it converged) with a loss below the bad
+    /// minimum's (by more than one part in a million): the flow left the embedded minimum for a
+    /// better critical point.
+    pub escaped: bool,
+    /// True when the end point is a global minimum (loss below the success threshold).
+    pub reached_global: bool,
+    /// The end point's id in the census of width `n + 1`, where it is one of its points.
+    pub end_id: Option<usize>,
+}
+
+/// Every embedding of `point` (a point of width `n`) into width `n + 1`, classified and flowed
+/// on from (see the module notes); `wider` is the census of width `n + 1`, if run.
+pub fn widen_point(
+    task: &Task,
+    point: &DistinctPoint,
+    wider: Option<&WidthCensus>,
+    config: &CensusConfig,
+) -> Vec<WideningOutcome> {
+    let rep = &point.representative;
+    let net = Network {
+        shape: Shape::new(task.config.input_dim, rep.width),
+        activation: task.config.activation,
+        params: rep.params.clone(),
+    };
+    let mut embeddings: Vec<Embedding> = (0..rep.width)
+        .flat_map(|neuron| {
+            config
+                .split_mus
+                .iter()
+                .map(move |&mu| Embedding::Split { neuron, mu })
+        })
+        .collect();
+    embeddings.push(Embedding::Silent);
+    let seed = rep.seed;
+    par_map(&embeddings, |&embedding| {
+        let embedded = match embedding {
+            Embedding::Split { neuron, mu } => split_neuron(&net, neuron, mu),
+            Embedding::Silent => {
+                add_silent_neuron(&net, &mut SeededRng::new(seed, Stream::Directions))
+            }
+        };
+        let objective = Objective::new(task, embedded.shape.width);
+        let classified = classify(&objective, &embedded.params);
+        let mut start = embedded.clone();
+        if classified.min_eigenvalue < -classified.tolerance {
+            for (p, v) in start.params.iter_mut().zip(&classified.lowest_direction) {
+                *p += config.perturbation * v;
+            }
+        } else {
+            let mut rng = SeededRng::new(seed, Stream::Perturbation);
+            let direction: Vec<f64> = (0..start.params.len()).map(|_| rng.normal()).collect();
+            let size = direction
+                .iter()
+                .map(|x| x * x)
+                .sum::<f64>()
+                .sqrt()
+                .max(f64::MIN_POSITIVE);
+            for (p, v) in start.params.iter_mut().zip(&direction) {
+                *p += config.perturbation * v / size;
+            }
+        }
+        let end = flow_to_end(task, start, seed, config);
+        let escaped = end.point.kind != CriticalKind::NotConverged
+            && end.point.loss < (1.0 - 1e-6) * point.point.loss;
+        let reached_global = end.point.loss < config.success_threshold;
+        let end_id = wider.and_then(|census| {
+            census
+                .points
+                .iter()
+                .find(|p| same_point(&p.representative, &end, config))
+                .map(|p| p.id)
+        });
+        WideningOutcome {
+            from: (point.width, point.id),
+            embedding,
+            embedded: classified,
+            end,
+            escaped,
+            reached_global,
+            end_id,
+        }
+    })
+}
