@@ -22,12 +22,15 @@
 //!   - [`core::contour`]: marching-squares contour lines;
 //!   - [`core::colormap`]: viridis and log colour scales, RGBA heatmaps;
 //!   - [`core::embed`]: widening a network (neuron splitting, zero-output neurons, scaled neurons);
-//!   - [`core::newton`]: Newton polishing of end points and their classification by spectrum.
+//!   - [`core::newton`]: Newton polishing of end points and their classification by spectrum;
+//!   - [`core::flow`]: gradient flow by an L-stable Rosenbrock method with error control;
+//!   - [`core::critical`]: convergence to a critical point of any index, and its type.
 //! - [`experiments`]: the science engine, each experiment a pure function of settings and seeds:
 //!   - [`experiments::sweep`]: success rate against width, with the lottery predictions;
 //!   - [`experiments::tickets`]: neuron-level and weight-level (pruning) lottery tickets;
 //!   - [`experiments::escape`]: escape from bad minima by embedding in a wider network;
 //!   - [`experiments::subspace`]: training in random subspaces (intrinsic dimension);
+//!   - [`experiments::census`]: the census of minima per width, and what widening does to each bad one;
 //!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
 //! - [`charts`]: every chart (experiments, spectrum, loss, fit, slice) on any plotters backend, SVG (figures, tests) or canvas (page), and the one palette ([`charts::palette`]).

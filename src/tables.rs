@@ -1,5 +1,6 @@
 //! CSV tables of every experiment, written by the figures command and exported by the page.
 
+use crate::experiments::census::{CensusResult, Embedding};
 use crate::experiments::escape::EscapeResult;
 use crate::experiments::subspace::SubspaceResult;
 use crate::experiments::sweep::SweepResult;
@@ -163,6 +164,67 @@ pub fn subspace(r: &SubspaceResult) -> String {
             num(row.success.ci.0),
             num(row.success.ci.1),
             num(row.median_final_loss)
+        );
+    }
+    s
+}
+
+/// `census.csv`: every distinct critical point of every width, with its basin share.
+pub fn census(r: &CensusResult) -> String {
+    let mut s = String::from(
+        "width,point_id,loss,type,index,flat,min_eigenvalue,global,basin_share,ci_low,ci_high,seeds,seed_list\n",
+    );
+    for w in &r.widths {
+        for p in &w.points {
+            let seeds: Vec<String> = p.seeds.iter().map(|s| s.to_string()).collect();
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                w.width,
+                p.id,
+                num(p.point.loss),
+                p.point.kind.name(),
+                p.point.kind.index(),
+                p.point.kind.flat(),
+                num(p.point.min_eigenvalue),
+                p.global,
+                num(p.share),
+                num(p.interval.0),
+                num(p.interval.1),
+                p.seeds.len(),
+                seeds.join(" ")
+            );
+        }
+    }
+    s
+}
+
+/// `census_widening.csv`: what each embedding of each bad minimum into the next width did.
+pub fn census_widening(r: &CensusResult) -> String {
+    let mut s = String::from(
+        "width,point_id,embedding,neuron,mu,embedded_type,embedded_index,most_negative_eigenvalue,escaped,reached_global,end_loss,end_type,end_point_id\n",
+    );
+    for o in &r.widening {
+        let (neuron, mu) = match o.embedding {
+            Embedding::Split { neuron, mu } => (neuron.to_string(), num(mu)),
+            Embedding::Silent => (String::new(), String::new()),
+        };
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            o.from.0,
+            o.from.1,
+            o.embedding.name(),
+            neuron,
+            mu,
+            o.embedded.kind.name(),
+            o.embedded.kind.index(),
+            num(o.embedded.min_eigenvalue),
+            o.escaped,
+            o.reached_global,
+            num(o.end.point.loss),
+            o.end.point.kind.name(),
+            o.end_id.map(|i| i.to_string()).unwrap_or_default()
         );
     }
     s

@@ -81,6 +81,19 @@ fn tiny_preset_writes_well_formed_tables_figures_and_summary() {
     assert_eq!(rows.len(), 2);
     read_csv(&out.join("escape_mu.csv"));
     read_csv(&out.join("width_sweep_runs.csv"));
+    let (h, rows) = read_csv(&out.join("census.csv"));
+    has_columns(&h, "width,point_id,loss,type,index,flat,min_eigenvalue,global,basin_share,ci_low,ci_high,seeds");
+    for width in ["3", "4"] {
+        // Every seed of the tiny preset's 4 is in exactly one point of its width.
+        let mine: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == width).collect();
+        assert!(!mine.is_empty(), "width {width} has points");
+        let seeds: usize = mine.iter().map(|r| r[11].parse::<usize>().unwrap()).sum();
+        assert_eq!(seeds, 4, "width {width}: every seed counted once");
+        let shares: f64 = mine.iter().map(|r| r[8].parse::<f64>().unwrap()).sum();
+        assert!((shares - 1.0).abs() < 1e-12);
+    }
+    let (h, _) = read_csv(&out.join("census_widening.csv"));
+    has_columns(&h, "width,point_id,embedding,neuron,mu,embedded_type,embedded_index,most_negative_eigenvalue,escaped,reached_global,end_loss,end_type,end_point_id");
 
     for svg in [
         "width_sweep",
@@ -88,6 +101,7 @@ fn tiny_preset_writes_well_formed_tables_figures_and_summary() {
         "tickets",
         "escape_mu",
         "subspace",
+        "census",
     ] {
         let text = std::fs::read_to_string(out.join(format!("{svg}.svg"))).expect("svg");
         assert!(text.trim_start().starts_with("<svg") && text.trim_end().ends_with("</svg>"));

@@ -19,6 +19,7 @@
 //! Sizes are given for a 960x600 figure and multiplied by a scale factor (see [`Look`]).
 
 pub mod axis;
+pub mod census;
 pub mod experiments;
 pub mod fit;
 pub mod loss;
@@ -30,6 +31,7 @@ pub mod style;
 pub mod surface;
 pub mod sweep;
 
+pub use census::census;
 pub use experiments::{escape_mu, subspace, tickets};
 pub use fit::fit;
 pub use loss::{loss_curves, loss_curves_marked, Curve};

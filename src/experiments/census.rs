@@ -34,13 +34,15 @@ use crate::core::flow::{FlowConfig, GradientFlow};
 use crate::core::network::{output, Network, Shape};
 use crate::core::objective::Objective;
 use crate::core::rng::{SeededRng, Stream};
-use crate::core::task::Task;
+use crate::core::task::{Task, TaskConfig};
 use crate::experiments::parallel::par_map;
 use crate::experiments::stats::{wilson_interval, Z95};
 
 /// Settings of a census.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CensusConfig {
+    /// The teacher and data ([`run_census`] generates the task from it).
+    pub task: TaskConfig,
     /// Student widths, each censused on its own.
     pub widths: Vec<usize>,
     /// Seeds per width (`first_seed ..`).
@@ -68,12 +70,13 @@ pub struct CensusConfig {
 }
 
 impl Default for CensusConfig {
-    /// Widths 3–8, 40 seeds each; flow tolerances `1e-4` until `|g| < 1e-6` (at most flow time
+    /// The default teacher, widths 3–8, 40 seeds each; flow tolerances `1e-4` until `|g| < 1e-6` (at most flow time
     /// `1e8` or 20 000 attempts), 100 finishing iterations per stage, success below `1e-5`,
     /// points matched within `1e-6` RMS, splits at `mu = 0.25, 0.5, 1.5` (a split at `mu` and
     /// one at `1 - mu` are the same point up to a permutation), perturbation `1e-3`.
     fn default() -> CensusConfig {
         CensusConfig {
+            task: TaskConfig::default(),
             widths: (3..=8).collect(),
             seeds: 40,
             first_seed: 1,
@@ -416,4 +419,34 @@ pub fn widen_point(
             end_id,
         }
     })
+}
+
+/// A census with the widening of its bad minima: what the `figures` command writes.
+#[derive(Clone, Debug)]
+pub struct CensusResult {
+    /// The settings.
+    pub config: CensusConfig,
+    /// The census of each width, in the order of `config.widths`.
+    pub widths: Vec<WidthCensus>,
+    /// Every embedding of every bad minimum of each width into the next (named by the next
+    /// width's census where that width was run).
+    pub widening: Vec<WideningOutcome>,
+}
+
+/// Runs the census of `config` on its task, then widens each of its bad minima.
+pub fn run_census(config: &CensusConfig) -> CensusResult {
+    let task = &Task::generate(config.task);
+    let widths = census(task, config);
+    let mut widening = Vec::new();
+    for w in &widths {
+        let wider = widths.iter().find(|c| c.width == w.width + 1);
+        for point in w.points.iter().filter(|p| p.is_bad_minimum()) {
+            widening.extend(widen_point(task, point, wider, config));
+        }
+    }
+    CensusResult {
+        config: config.clone(),
+        widths,
+        widening,
+    }
 }

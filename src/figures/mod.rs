@@ -4,7 +4,7 @@
 pub mod presets;
 pub mod summary;
 
-use crate::experiments::{escape, subspace, sweep, tickets};
+use crate::experiments::{census, escape, subspace, sweep, tickets};
 use crate::{charts, tables};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use presets::Plan;
@@ -15,12 +15,13 @@ use std::time::Instant;
 pub const SVG_SIZE: (u32, u32) = (960, 600);
 
 /// The SVG figures, in the order `write_all` draws them.
-const SVG_FILES: [&str; 5] = [
+const SVG_FILES: [&str; 6] = [
     "width_sweep.svg",
     "final_losses.svg",
     "tickets.svg",
     "escape_mu.svg",
     "subspace.svg",
+    "census.svg",
 ];
 
 /// Every experiment's result.
@@ -35,18 +36,20 @@ pub struct Results {
     pub escape: escape::EscapeResult,
     /// Random subspaces.
     pub subspace: subspace::SubspaceResult,
+    /// The census of minima, with the widening of each bad one.
+    pub census: census::CensusResult,
     /// Seconds each experiment took, in the order above.
-    pub seconds: [f64; 5],
+    pub seconds: [f64; 6],
 }
 
-/// Runs `f` as step `i` of five, reporting its start and duration.
+/// Runs `f` as step `i` of six, reporting its start and duration.
 fn step<T>(
     i: usize,
     name: &str,
     progress: &mut impl FnMut(&str),
     f: impl FnOnce() -> T,
 ) -> (T, f64) {
-    progress(&format!("[{}/5] {name}…", i + 1));
+    progress(&format!("[{}/6] {name}…", i + 1));
     let start = Instant::now();
     let out = f();
     let secs = start.elapsed().as_secs_f64();
@@ -73,13 +76,20 @@ pub fn run_all(plan: &Plan, mut progress: impl FnMut(&str)) -> Results {
     let (subspace, s4) = step(4, "random-subspace training", p, || {
         subspace::run_subspace(&plan.subspace)
     });
+    let (census, s5) = step(
+        5,
+        "census of minima (gradient flow to critical points)",
+        p,
+        || census::run_census(&plan.census),
+    );
     Results {
         sweep,
         neuron_tickets,
         weight_tickets,
         escape,
         subspace,
-        seconds: [s0, s1, s2, s3, s4],
+        census,
+        seconds: [s0, s1, s2, s3, s4, s5],
     }
 }
 
@@ -100,6 +110,8 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
     write("escape.csv", tables::escape(&r.escape))?;
     write("escape_mu.csv", tables::escape_mu(&r.escape))?;
     write("subspace.csv", tables::subspace(&r.subspace))?;
+    write("census.csv", tables::census(&r.census))?;
+    write("census_widening.csv", tables::census_widening(&r.census))?;
     let paths: Vec<std::path::PathBuf> = SVG_FILES.iter().map(|n| dir.join(n)).collect();
     let svg = |i: usize| SVGBackend::new(&paths[i], SVG_SIZE).into_drawing_area();
     charts::width_sweep(&svg(0), &r.sweep, charts::Look::FIGURE)?;
@@ -112,6 +124,7 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
     )?;
     charts::escape_mu(&svg(3), &r.escape, charts::Look::FIGURE)?;
     charts::subspace(&svg(4), &r.subspace, charts::Look::FIGURE)?;
+    charts::census(&svg(5), &r.census, charts::Look::FIGURE)?;
     write("summary.md", summary::markdown(results, preset))?;
     Ok([
         "width_sweep.csv",
@@ -120,11 +133,14 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
         "escape.csv",
         "escape_mu.csv",
         "subspace.csv",
+        "census.csv",
+        "census_widening.csv",
         "width_sweep.svg",
         "final_losses.svg",
         "tickets.svg",
         "escape_mu.svg",
         "subspace.svg",
+        "census.svg",
         "summary.md",
     ]
     .iter()

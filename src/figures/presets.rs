@@ -2,6 +2,7 @@
 //! at most about three minutes on two cores, `full` for the science notes' sample sizes.
 
 use crate::core::train::TrainConfig;
+use crate::experiments::census::CensusConfig;
 use crate::experiments::escape::EscapeConfig;
 use crate::experiments::outcome::RunSettings;
 use crate::experiments::subspace::SubspaceConfig;
@@ -54,6 +55,8 @@ pub struct Plan {
     pub escape: EscapeConfig,
     /// Random-subspace training.
     pub subspace: SubspaceConfig,
+    /// The census of minima.
+    pub census: CensusConfig,
 }
 
 fn with_steps(run: RunSettings, steps: u64) -> RunSettings {
@@ -75,6 +78,10 @@ impl Plan {
             weight_tickets: WeightTicketConfig::default(),
             escape: EscapeConfig::default(),
             subspace: SubspaceConfig::default(),
+            census: CensusConfig {
+                seeds: 100,
+                ..CensusConfig::default()
+            },
         };
         match preset {
             Preset::Full => full,
@@ -100,6 +107,7 @@ impl Plan {
                     dimensions: vec![4, 8, 12, 16, 20, 24, 33],
                     ..full.subspace
                 },
+                census: CensusConfig::default(),
             },
             Preset::Tiny => {
                 let steps = 600;
@@ -142,6 +150,11 @@ impl Plan {
                         dimensions: vec![4, 33],
                         run: with_steps(full.subspace.run, steps),
                         ..full.subspace
+                    },
+                    census: CensusConfig {
+                        widths: vec![3, 4],
+                        seeds: 4,
+                        ..CensusConfig::default()
                     },
                 }
             }

@@ -217,5 +217,60 @@ pub fn markdown(r: &Results, preset: &str) -> String {
         sub.config.seeds,
         rows.join(", ")
     );
+    census(&mut s, r);
     s
+}
+
+/// Section 6: the census of minima and the widening of each bad one.
+fn census(s: &mut String, r: &Results) {
+    let c = &r.census;
+    let _ = writeln!(s, "\n## 6. Census of minima ({:.0} s)\n", r.seconds[5]);
+    let _ = writeln!(
+        s,
+        "Gradient flow (ROS2, tolerances {:e}) from {} seeds per width until the gradient norm \
+         is below {:e}, then Levenberg–Marquardt to a critical point (gradient norm below 1e-10) \
+         and its type by the Hessian spectrum; end points with the same outputs on the data \
+         (within {:e} RMS) are one point. See census.csv, census.svg.\n",
+        c.config.flow_tolerance, c.config.seeds, c.config.flow_gradient, c.config.match_tolerance
+    );
+    for w in &c.widths {
+        let bad = w.points.iter().filter(|p| p.is_bad_minimum()).count();
+        let _ = writeln!(
+            s,
+            "- width {}: {} distinct critical point{} ({} bad minima); seeds in bad minima {}/{} = {} \
+             (95% CI {}–{}), in global minima {}/{} = {}; not converged {}.",
+            w.width,
+            w.points.len(),
+            if w.points.len() == 1 { "" } else { "s" },
+            bad,
+            w.bad.0,
+            w.seeds,
+            pct(w.bad.0 as f64 / w.seeds.max(1) as f64),
+            pct(w.bad.1 .0),
+            pct(w.bad.1 .1),
+            w.global.0,
+            w.seeds,
+            pct(w.global.0 as f64 / w.seeds.max(1) as f64),
+            w.not_converged
+        );
+    }
+    let total = c.widening.len();
+    let saddles = c
+        .widening
+        .iter()
+        .filter(|o| o.embedded.kind.index() > 0)
+        .count();
+    let escaped = c.widening.iter().filter(|o| o.escaped).count();
+    let global = c
+        .widening
+        .iter()
+        .filter(|o| o.escaped && o.reached_global)
+        .count();
+    let _ = writeln!(
+        s,
+        "\nWidening (census_widening.csv): {total} embeddings of the bad minima into the next \
+         width; {saddles} are saddles; gradient flow from them (perturbed by {:e}) reaches a \
+         lower critical point in {escaped}, a global minimum in {global}.",
+        c.config.perturbation
+    );
 }
