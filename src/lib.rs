@@ -24,7 +24,8 @@
 //!   - [`core::embed`]: widening a network (neuron splitting, zero-output neurons, scaled neurons);
 //!   - [`core::newton`]: Newton polishing of end points and their classification by spectrum;
 //!   - [`core::flow`]: gradient flow by an L-stable Rosenbrock method with error control;
-//!   - [`core::critical`]: convergence to a critical point of any index, and its type.
+//!   - [`core::critical`]: convergence to a critical point of any index, and its type;
+//!   - [`core::population`]: the population loss of bias-free erf and ReLU networks in closed form.
 //! - [`experiments`]: the science engine, each experiment a pure function of settings and seeds:
 //!   - [`experiments::sweep`]: success rate against width, with the lottery predictions;
 //!   - [`experiments::tickets`]: neuron-level and weight-level (pruning) lottery tickets;

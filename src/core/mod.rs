@@ -13,6 +13,7 @@ pub mod newton;
 pub mod objective;
 pub mod optim;
 pub mod plane;
+pub mod population;
 pub mod record;
 pub mod rng;
 pub mod simd;
