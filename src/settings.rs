@@ -535,6 +535,11 @@ impl Value {
     }
 }
 
+/// Largest `samples * parameters^2` at which gradient flow may train on the page: the exact
+/// Hessian of 641 parameters on 2048 samples (8.4e8) takes about 0.5 s in wasm, so a step at
+/// this bound takes about 20 ms.
+pub const FLOW_MAX_WORK: f64 = 3e7;
+
 /// Longest part of a raw URL value that a notice quotes, in characters (the rest is elided).
 pub const QUOTE_CHARS: usize = 40;
 
@@ -762,7 +767,31 @@ impl Settings {
                 }
             }
         }
+        if let Some(notice) = settings.constrain() {
+            notices.push(notice);
+        }
         (settings, notices)
+    }
+
+    /// Applies the rules between settings: gradient flow computes the exact Hessian every step,
+    /// whose work grows as `samples * parameters^2`; above [`FLOW_MAX_WORK`] one step would
+    /// keep the page's main thread busy past its 50 ms, so Adam is used instead, with a notice.
+    pub fn constrain(&mut self) -> Option<Notice> {
+        let params = (self.width * (self.input_dim + 2) + 1) as f64;
+        let work = self.samples as f64 * params * params;
+        if self.optimizer == OptimizerKind::GradientFlow && work > FLOW_MAX_WORK {
+            self.optimizer = OptimizerKind::Adam;
+            return Some(Notice {
+                key: "opt".into(),
+                message: format!(
+                    "gradient flow computes the exact Hessian every step; with {} parameters and \
+                     {} samples a step would stall the page, so Adam is used (fewer neurons, \
+                     inputs or samples allow it)",
+                    params as i64, self.samples
+                ),
+            });
+        }
+        None
     }
 
     /// The URL hash (without `#`) holding every setting.
@@ -777,7 +806,7 @@ impl Settings {
     /// Sets one property from a control's text value, as [`Settings::from_hash`] would.
     pub fn set_from_text(&mut self, key: &str, raw: &str) -> Option<Notice> {
         let prop = property(key)?;
-        match prop.parse(raw, &(prop.get)(&Settings::default())) {
+        let notice = match prop.parse(raw, &(prop.get)(&Settings::default())) {
             Ok(v) => {
                 (prop.set)(self, v);
                 None
@@ -789,7 +818,9 @@ impl Settings {
                     message,
                 })
             }
-        }
+        };
+        // The rules between settings (see `constrain`) hold after every change.
+        self.constrain().or(notice)
     }
 
     /// The current value of a property as control text.
@@ -856,6 +887,28 @@ mod tests {
         let (back, notices) = Settings::from_hash(&s.to_hash());
         assert!(notices.is_empty());
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn gradient_flow_gives_way_to_adam_where_a_step_would_stall_the_page() {
+        let (s, notices) = Settings::from_hash("opt=flow");
+        assert_eq!(s.optimizer, OptimizerKind::GradientFlow);
+        assert!(notices.is_empty());
+        let (s, notices) = Settings::from_hash("opt=flow&width=64&dim=8&samples=2048");
+        assert_eq!(s.optimizer, OptimizerKind::Adam);
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].key, "opt");
+        assert!(notices[0]
+            .message
+            .contains("641 parameters and 2048 samples"));
+        // The same rule after a change of another control.
+        let (mut s, _) = Settings::from_hash("opt=flow&width=32&samples=1024");
+        assert_eq!(s.optimizer, OptimizerKind::GradientFlow);
+        let notice = s.set_from_text("samples", "2048").expect("a notice");
+        assert_eq!(
+            (s.optimizer, notice.key.as_str()),
+            (OptimizerKind::Adam, "opt")
+        );
     }
 
     #[test]

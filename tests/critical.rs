@@ -382,3 +382,36 @@ fn embedding_a_bad_minimum_of_width_4_makes_saddles_and_one_escapes_to_a_global_
     // ... and that end is the global point of the width-5 census (its id 0, lowest loss).
     assert!(global.iter().any(|o| o.end_id == Some(0)));
 }
+
+#[test]
+fn training_by_gradient_flow_is_monotone_and_ends_where_the_census_flow_does() {
+    use escape_dims::core::optim::{OptimizerConfig, OptimizerKind};
+    use escape_dims::core::train::{TrainConfig, Trainer};
+    use std::sync::Arc;
+    let task = Arc::new(default_task());
+    let config = TrainConfig {
+        optimizer: OptimizerConfig::adam(1e-2).with_kind(OptimizerKind::GradientFlow),
+        max_steps: 6000,
+        history_capacity: 100_000,
+        ..TrainConfig::default()
+    };
+    let mut trainer = Trainer::new(task.clone(), 4, 1, config);
+    trainer.run_to_end();
+    let losses = &trainer.history.values;
+    assert!(
+        losses.windows(2).all(|w| w[1] <= w[0]),
+        "the loss never rises"
+    );
+    let flow_time = trainer.flow_time().expect("gradient flow");
+    assert!(flow_time > 100.0, "flow time {flow_time}");
+    // Seed 1 at width 4 ends at the bad minimum of loss 4.12e-2 in the census (its own flow,
+    // at looser tolerances, then the finish): training by flow reaches the same one.
+    let census = end_point(&task, 4, 1, &CensusConfig::default());
+    let relative = (trainer.loss() - census.point.loss).abs() / census.point.loss;
+    assert!(
+        relative < 1e-3,
+        "trainer {:e}, census {:e}",
+        trainer.loss(),
+        census.point.loss
+    );
+}

@@ -9,14 +9,20 @@ pub enum OptimizerKind {
     Momentum,
     /// Adam (Kingma & Ba) with bias correction.
     Adam,
+    /// Gradient flow, `d theta / dt = -grad L`, integrated by [`crate::core::flow`] (an
+    /// L-stable Rosenbrock method with error control; one accepted step per training step, the
+    /// learning rate its first step size). [`crate::core::train::Trainer`] integrates it; a bare
+    /// [`Optimizer`], which has no Hessian, takes explicit Euler steps of the flow instead.
+    GradientFlow,
 }
 
 impl OptimizerKind {
     /// Every optimiser, in menu order.
-    pub const ALL: [OptimizerKind; 3] = [
+    pub const ALL: [OptimizerKind; 4] = [
         OptimizerKind::Adam,
         OptimizerKind::GradientDescent,
         OptimizerKind::Momentum,
+        OptimizerKind::GradientFlow,
     ];
 
     /// Short name used in URLs.
@@ -25,6 +31,7 @@ impl OptimizerKind {
             OptimizerKind::GradientDescent => "gd",
             OptimizerKind::Momentum => "momentum",
             OptimizerKind::Adam => "adam",
+            OptimizerKind::GradientFlow => "flow",
         }
     }
 
@@ -100,7 +107,7 @@ impl Optimizer {
         let c = self.config;
         self.steps += 1;
         match c.kind {
-            OptimizerKind::GradientDescent => {
+            OptimizerKind::GradientDescent | OptimizerKind::GradientFlow => {
                 for (p, g) in params.iter_mut().zip(grad) {
                     *p -= c.learning_rate * g;
                 }

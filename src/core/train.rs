@@ -1,12 +1,14 @@
 //! Training runs: an optimiser stepping a student on a task, with a bounded record of the loss
 //! and of the trajectory, and a stop with a reason when the run diverges.
 
+use crate::core::flow::{FlowConfig, FlowStep, GradientFlow, GradientSystem};
 use crate::core::network::{Network, Shape};
 use crate::core::objective::Objective;
-use crate::core::optim::{Optimizer, OptimizerConfig};
+use crate::core::optim::{Optimizer, OptimizerConfig, OptimizerKind};
 use crate::core::record::Record;
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::task::Task;
+use ndarray::Array2;
 use std::fmt;
 use std::sync::Arc;
 
@@ -112,6 +114,43 @@ pub struct Trainer {
     pub trajectory: Record<Vec<f64>>,
     stopped: Option<StopReason>,
     mask: Option<Vec<f64>>,
+    /// The gradient-flow integration, when the optimiser is [`OptimizerKind::GradientFlow`].
+    flow: Option<GradientFlow>,
+}
+
+/// Relative and absolute tolerance of gradient flow in training runs: the census's
+/// ([`crate::experiments::census::CensusConfig::flow_tolerance`]), so that a run ends where the
+/// census says its seed's flow ends.
+pub const TRAINING_FLOW_TOLERANCE: f64 = 1e-4;
+
+/// The objective with the masked (pruned) coordinates held fixed: their gradient entries, and
+/// their rows and columns of the Hessian, are zero.
+struct Masked<'a> {
+    objective: Objective<'a>,
+    mask: Option<&'a [f64]>,
+}
+
+impl GradientSystem for Masked<'_> {
+    fn loss_and_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let loss = self.objective.loss_and_gradient(x, grad);
+        if let Some(mask) = self.mask {
+            for (g, m) in grad.iter_mut().zip(mask) {
+                *g *= m;
+            }
+        }
+        loss
+    }
+    fn hessian(&self, x: &[f64]) -> Array2<f64> {
+        let mut h = self.objective.hessian(x);
+        if let Some(mask) = self.mask {
+            for (i, mi) in mask.iter().enumerate() {
+                for (j, mj) in mask.iter().enumerate() {
+                    h[[i, j]] *= mi * mj;
+                }
+            }
+        }
+        h
+    }
 }
 
 impl Trainer {
@@ -142,6 +181,7 @@ impl Trainer {
             trajectory: Record::new(1, config.snapshot_capacity),
             stopped: None,
             mask: None,
+            flow: None,
             task,
         };
         t.evaluate();
@@ -218,7 +258,20 @@ impl Trainer {
                 self.stopped = Some(StopReason::StepLimit);
                 break;
             }
-            self.optimizer.step(&mut self.network.params, &self.grad);
+            if self.config.optimizer.kind == OptimizerKind::GradientFlow {
+                match self.flow_step() {
+                    FlowStep::Accepted { .. } => {}
+                    // A rejected attempt costs a step's work and takes no step (so the work of
+                    // one call stays bounded by `steps`, however many attempts are rejected).
+                    FlowStep::Rejected => continue,
+                    FlowStep::Stalled | FlowStep::Reached => {
+                        self.stopped = Some(StopReason::NonFinite { step: self.step });
+                        break;
+                    }
+                }
+            } else {
+                self.optimizer.step(&mut self.network.params, &self.grad);
+            }
             self.step += 1;
             self.evaluate();
             self.record();
@@ -228,6 +281,38 @@ impl Trainer {
             self.stopped = Some(StopReason::StepLimit);
         }
         self.stopped
+    }
+
+    /// One attempted step of gradient flow (see [`crate::core::flow`]).
+    fn flow_step(&mut self) -> FlowStep {
+        let task = Arc::clone(&self.task);
+        let system = Masked {
+            objective: Objective {
+                task: &task,
+                shape: self.shape,
+                activation: self.network.activation,
+            },
+            mask: self.mask.as_deref(),
+        };
+        let params = &mut self.network.params;
+        let flow = self.flow.get_or_insert_with(|| {
+            GradientFlow::new(
+                &system,
+                params,
+                FlowConfig {
+                    initial_step: self.config.optimizer.learning_rate,
+                    rtol: TRAINING_FLOW_TOLERANCE,
+                    atol: TRAINING_FLOW_TOLERANCE,
+                    ..FlowConfig::default()
+                },
+            )
+        });
+        flow.step(&system, params, f64::INFINITY)
+    }
+
+    /// The flow time reached, when training is gradient flow.
+    pub fn flow_time(&self) -> Option<f64> {
+        self.flow.as_ref().map(GradientFlow::time)
     }
 
     /// Runs until it stops; returns why.

@@ -4,6 +4,7 @@
 use crate::core::network::Network;
 use crate::core::newton::{mask_basis, Polisher};
 use crate::core::objective::Objective;
+use crate::core::optim::OptimizerKind;
 use crate::core::task::Task;
 use crate::core::train::{TrainConfig, Trainer};
 use std::sync::Arc;
@@ -239,7 +240,12 @@ impl SteppedRun {
     /// `most`: about [`PIECE_WORK`] parameter-sample products of work, so that one piece
     /// stays well inside a frame (1 for the largest networks, whose step costs milliseconds).
     pub fn steps_per_piece(&self, most: u64) -> u64 {
-        let per_step = (self.trainer.shape.num_params() * self.trainer.task().len()).max(1);
+        let p = self.trainer.shape.num_params();
+        let mut per_step = (p * self.trainer.task().len()).max(1);
+        if self.trainer.config().optimizer.kind == OptimizerKind::GradientFlow {
+            // A step of gradient flow computes the exact Hessian (p times a gradient's work).
+            per_step = per_step.saturating_mul(p);
+        }
         ((PIECE_WORK / per_step) as u64).clamp(1, most.max(1))
     }
 
