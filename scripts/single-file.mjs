@@ -9,10 +9,10 @@
 //   - the wasm-bindgen glue (an ES module, --target web) is inlined into the module script, its
 //     `export`s turned into plain declarations, and started from the wasm bytes (base64, in
 //     window.__escapeDimsWasm);
-//   - the page's workers run the same glue and wasm (src/web/worker_entry.rs): the wasm's
-//     base64 is in the file once, and the complete classic worker script that starts from it
-//     is put in window.escapeDimsWorkerSource before the app starts; src/web/workers.rs builds
-//     its workers from it;
+//   - the page's workers run the same glue and the page's compiled module, which the page sends
+//     them (src/web/worker_entry.rs, src/web/workers.rs): the wasm's base64 is in the file
+//     once, and the complete classic worker script is put in window.escapeDimsWorkerSource
+//     before the app starts; src/web/workers.rs builds its workers from it;
 //   - file-check.js is inlined, and <html data-single-file="1"> tells it not to show its
 //     "needs a web server" notice;
 //   - the served pages' Content-Security-Policy (scripts/csp.mjs) is replaced by the single
@@ -133,20 +133,21 @@ function inlineGlue(glue, what) {
 }
 
 /**
- * The complete worker script but for its first line: the page's glue made a classic script
- * (its `import.meta.url`, used only when no wasm is given, becomes the worker's location), then
- * its start from the page's wasm bytes, which the line before it defines as `__escapeDimsWasm`
- * (see main), and the call of `start_worker` (src/web/worker_entry.rs). A failed start is
- * rethrown outside the promise so that the page's error handler hears it.
+ * The complete worker script: the page's glue made a classic script (its `import.meta.url`,
+ * used only when no wasm is given, becomes the worker's location), which waits for its first
+ * message, the page's compiled WebAssembly.Module (src/web/workers.rs sends it), instantiates
+ * it and calls `start_worker` (src/web/worker_entry.rs). A failed start is rethrown outside
+ * the promise so that the page's error handler hears it.
  */
 function workerSource(glue, what) {
   const classic = glue.replace(/import\.meta\.url/g, 'self.location.href');
   check(!/import\.meta/.test(classic), `${what}: uses import.meta other than import.meta.url`);
   return (
-    `${inlineGlue(classic, what)}\n${B64_FUNCTION}\n` +
-    `__escapeDimsGlue.init({ module_or_path: __escapeDimsBytes(${WASM_GLOBAL}) })` +
+    `${inlineGlue(classic, what)}\n` +
+    'self.onmessage = function (e) { self.onmessage = null; ' +
+    '__escapeDimsGlue.init({ module_or_path: e.data })' +
     '.then(function () { __escapeDimsGlue.bindings.start_worker(); }, ' +
-    'function (e) { setTimeout(function () { throw e; }); });\n'
+    'function (err) { setTimeout(function () { throw err; }); }); };\n'
   );
 }
 
@@ -221,8 +222,7 @@ function main() {
   // script just before the (deferred) module script runs.
   const workerScript =
     `<script>window.${WASM_GLOBAL} = ${JSON.stringify(wasm.toString('base64'))};\n` +
-    `window.${WORKER_GLOBAL} = "const ${WASM_GLOBAL} = " + JSON.stringify(window.${WASM_GLOBAL}) + ";\\n" + ` +
-    `${scriptString(workerSource(glue, `${name}.js`))};</script>\n`;
+    `window.${WORKER_GLOBAL} = ${scriptString(workerSource(glue, `${name}.js`))};</script>\n`;
   html = html.replace(modules[0][0], () => `${workerScript}<script type="module">${newScript}</script>`);
 
   // file-check.js, inlined; the data-single-file marker tells it to stay quiet.

@@ -90,6 +90,13 @@ pub fn debug_panic() {
     panic!("debug_panic was called: this is a deliberate test of the error panel");
 }
 
+/// The page's compiled `WebAssembly.Module`, which its web workers instantiate instead of
+/// compiling it again (the end-to-end tests start a worker with it, the page's way).
+#[wasm_bindgen]
+pub fn wasm_module() -> JsValue {
+    wasm_bindgen::module()
+}
+
 /// Starts the explorer: installs the panic panel, reads the URL, builds the router and starts
 /// the animation loop. Outside a window (in one of the page's web workers, which run this same
 /// module and call [`worker_entry::start_worker`] instead) it does nothing.

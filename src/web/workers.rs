@@ -8,7 +8,8 @@
 //! jobs run on the page.
 //!
 //! Every worker runs the page's own module (`escape-dims.js` and `escape-dims_bg.wasm`, the one
-//! download of the page, fetched and compiled once) and calls its
+//! download of the page, fetched and compiled once: the page sends each worker its compiled
+//! `WebAssembly.Module`) and calls its
 //! [`crate::web::worker_entry::start_worker`]. It starts from one bootstrap script, held in a
 //! blob URL made once per page: a module worker that imports the glue next to the page, or, in
 //! the single-file build (`scripts/single-file.mjs`, which works from `file://`), the complete
@@ -152,9 +153,11 @@ fn asset_url(name: &str) -> Result<String, JsValue> {
 
 /// The text of the worker bootstrap script, and the kind of worker it needs: the single-file
 /// build's inline worker ([`INLINE_WORKER_GLOBAL`], a classic script) if the page has one, else
-/// a module script that imports the page's glue from next to the page, loads its wasm and
-/// calls `start_worker`. A module that fails to load is rethrown outside its promise, so the
-/// page's `error` handler hears of it ([`on_worker_error`]).
+/// a module script that imports the page's glue from next to the page. Either waits for its
+/// first message, the page's compiled `WebAssembly.Module` ([`spawn`] sends it), instantiates
+/// it (no worker compiles the module again) and calls `start_worker`. A module that fails to
+/// load is rethrown outside its promise, so the page's `error` handler hears of it
+/// ([`on_worker_error`]).
 fn worker_script() -> Result<(String, WorkerType), JsValue> {
     let inline = js_sys::Reflect::get(&dom::window(), &JsValue::from_str(INLINE_WORKER_GLOBAL))?;
     if let Some(text) = inline.as_string() {
@@ -162,10 +165,10 @@ fn worker_script() -> Result<(String, WorkerType), JsValue> {
     }
     let script = format!(
         "import init, {{ start_worker }} from {:?};\n\
-         init({{ module_or_path: {:?} }}).then(function () {{ start_worker(); }}, \
-         function (e) {{ setTimeout(function () {{ throw e; }}); }});",
-        asset_url(&format!("{PAGE_MODULE}.js"))?,
-        asset_url(&format!("{PAGE_MODULE}_bg.wasm"))?
+         self.onmessage = function (e) {{ self.onmessage = null; \
+         init({{ module_or_path: e.data }}).then(function () {{ start_worker(); }}, \
+         function (err) {{ setTimeout(function () {{ throw err; }}); }}); }};",
+        asset_url(&format!("{PAGE_MODULE}.js"))?
     );
     Ok((script, WorkerType::Module))
 }
@@ -204,6 +207,8 @@ fn spawn(pool: Pool, generation: u32, index: usize) -> Result<Worker, JsValue> {
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
+    // The page's compiled module: the worker instantiates it instead of compiling it again.
+    worker.post_message(&wasm_bindgen::module())?;
     Ok(worker)
 }
 

@@ -1,8 +1,8 @@
 // End-to-end tests of the web worker's protocol and of the Hessian plane off the main thread.
 //
 // 1. In the page, a worker made the way the page makes its own (a module blob that imports the
-//    page's escape-dims.js, starts escape-dims_bg.wasm and calls start_worker, or the
-//    single-file build's window.escapeDimsWorkerSource) gets
+//    page's escape-dims.js, or the single-file build's window.escapeDimsWorkerSource, sent the
+//    page's compiled module, which it instantiates before start_worker) gets
 //    malformed, oversized and out-of-range messages and a job that panics: each gets one short
 //    error reply within a few seconds, and a valid small sweep job afterwards its result.
 // 2. The playground at the heaviest Hessian settings (width 64, dim 8, N 2048: 641 parameters,
@@ -39,9 +39,11 @@ async function startWorker(page) {
     const base = document.baseURI;
     const inline = window.escapeDimsWorkerSource;
     const source = inline ?? `import init, { start_worker } from ${JSON.stringify(new URL('escape-dims.js', base).href)};\n` +
-      `init({ module_or_path: ${JSON.stringify(new URL('escape-dims_bg.wasm', base).href)} }).then(() => start_worker());`;
+      'self.onmessage = (e) => { self.onmessage = null; init({ module_or_path: e.data }).then(() => start_worker()); };';
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     const worker = new Worker(url, { type: inline ? 'classic' : 'module' });
+    // The page's compiled module, as src/web/workers.rs sends it.
+    worker.postMessage(window.wasmBindings.wasm_module());
     const t = { worker, replies: [], errors: [], waiters: [] };
     worker.onmessage = (e) => {
       t.replies.push(e.data);
