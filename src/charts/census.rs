@@ -108,14 +108,21 @@ pub fn census<DB: DrawingBackend>(
         s,
     )?;
     for (row, w) in r.widths.iter().enumerate() {
-        for p in &w.points {
+        let n = w.points.len().max(1) as f64;
+        for (i, p) in w.points.iter().enumerate() {
             let loss = p.point.loss;
             let x = if loss > 0.0 {
                 loss.log10().clamp(-31.8, 0.4)
             } else {
                 -31.8
             };
-            let at = (x, row as f64);
+            // The points of a row spread vertically in order of loss, so that points of
+            // nearly equal loss (several bad minima near 1e-2) do not hide each other.
+            let at = if n > 1.0 {
+                (x, row as f64 - 0.3 + 0.6 * (i as f64 + 0.5) / n)
+            } else {
+                (x, row as f64)
+            };
             let (glyph, colour) = mark(p.point.kind);
             let radius = (FULL_SHARE_RADIUS * p.share.sqrt()).max(3.0);
             markers(&chart, &[at], glyph, radius, colour, s)?;
