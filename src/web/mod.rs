@@ -63,9 +63,9 @@ use wasm_bindgen::JsCast;
 use workers::Pool;
 
 /// Time per frame the scenes may spend computing, so the page stays responsive. 8 ms rather
-/// than 12: with drawing, a heavy frame then takes about 20 ms, which leaves the 50 ms limit
-/// room on a machine whose cores the page's own workers (or other programs) keep busy, where
-/// the frame-budget tests saw 12 ms frames stretched to 62-110 ms tasks.
+/// than 12, for more room under the 50 ms task limit on a machine whose cores the page's own
+/// workers (or other programs) keep busy, where the frame-budget tests saw single tasks
+/// stretched to 62-110 ms (how much room this buys is not measured).
 const FRAME_BUDGET_MS: f64 = 8.0;
 
 thread_local! {
