@@ -124,7 +124,14 @@ impl Plane {
             return None;
         }
         // Eigenvectors of the small m x m Gram matrix give the principal directions.
-        let gram = Array2::from_shape_fn((m, m), |(i, j)| dot(&diffs[i], &diffs[j]));
+        let mut gram = Array2::zeros((m, m));
+        for i in 0..m {
+            for j in i..m {
+                let g = dot(&diffs[i], &diffs[j]);
+                gram[(i, j)] = g;
+                gram[(j, i)] = g;
+            }
+        }
         let spectrum = Spectrum::of_symmetric(&gram);
         let total: f64 = spectrum.values.iter().map(|v| v.max(0.0)).sum();
         let mut dirs = Vec::new();

@@ -287,6 +287,9 @@ impl App {
         if self.running {
             // Rows the slice workers have sent (taking them costs little).
             self.take_worker_rows(start, budget_ms);
+            // The next live slice starts at the point the last frame ended on, before this
+            // frame's training, so that its cost (the plane, the jobs) counts in the budget.
+            self.keep_slice_live();
             let mut left = self.settings.speed as u64;
             while left > 0 && now_ms() - start < budget_ms {
                 let chunk = left.min(self.run.steps_per_piece(5));
@@ -304,8 +307,6 @@ impl App {
             }
             // Training that used the whole frame shares the machine with the slice workers.
             self.training_limited = left > 0 && self.running;
-            // The next live slice starts at the point this frame ended on.
-            self.keep_slice_live();
         } else {
             self.advance_slice(start, budget_ms);
         }

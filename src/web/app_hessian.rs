@@ -44,7 +44,10 @@ impl App {
             width: self.trainer().shape.width,
             centre: centre.to_vec(),
         };
-        workers::start(Pool::Slices, vec![jobs::encode_job(&self.settings, &job)]);
+        workers::start(
+            Pool::Slices,
+            vec![jobs::encode_job(&self.settings, &job).into()],
+        );
         if workers::on_page(Pool::Slices) {
             workers::cancel(Pool::Slices);
             return false;

@@ -39,7 +39,10 @@ impl App {
                     steps,
                     params,
                 };
-                workers::start(Pool::Slices, vec![jobs::encode_job(&self.settings, &job)]);
+                workers::start(
+                    Pool::Slices,
+                    vec![jobs::encode_job(&self.settings, &job).into()],
+                );
                 self.polish_pending = true;
             }
             return;

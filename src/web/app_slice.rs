@@ -6,7 +6,8 @@ use crate::core::slice::Slice;
 use crate::jobs::{self, Job, JobResult, SliceRows};
 use crate::web::app::{App, FinishedSlice, SliceState};
 use crate::web::dom::now_ms;
-use crate::web::workers::{self, Pool};
+use crate::web::workers::{self, Pool, QueuedJob};
+use std::rc::Rc;
 
 /// Loss evaluations (grid points x samples x neurons) per slice job: about 10 ms in wasm.
 const SLICE_JOB_EVALUATIONS: usize = 4_000_000;
@@ -21,7 +22,7 @@ impl App {
     /// The jobs that compute `slice` in the slice workers: a few rows each, sized so a job
     /// takes about 10 ms (the workers share them out evenly, and a new slice waits little for
     /// the jobs of the old one).
-    pub(crate) fn slice_jobs(&self, slice: &Slice) -> Vec<String> {
+    pub(crate) fn slice_jobs(&self, slice: &Slice) -> Vec<QueuedJob> {
         let r = slice.resolution;
         let width = self.trainer().shape.width;
         let per_row = (r * self.trainer().task().len() * width).max(1);
@@ -37,7 +38,8 @@ impl App {
             })
         };
         // Every job carries the same plane (three vectors of up to 641 numbers): write it once
-        // and give each job its own rows (201 jobs took 160 ms to write one by one).
+        // and give each job its own rows (201 jobs took 160 ms to write one by one), joined to
+        // the shared plane only when posted.
         let first = jobs::encode_job(&self.settings, &job(0));
         let header = |first: usize| {
             format!(
@@ -48,12 +50,13 @@ impl App {
         let Some(rest) = first.strip_prefix(&header(0)) else {
             return (0..r)
                 .step_by(rows_per_job)
-                .map(|f| jobs::encode_job(&self.settings, &job(f)))
+                .map(|f| jobs::encode_job(&self.settings, &job(f)).into())
                 .collect();
         };
+        let rest: Rc<str> = Rc::from(rest);
         (0..r)
             .step_by(rows_per_job)
-            .map(|f| format!("{}{rest}", header(f)))
+            .map(|f| QueuedJob::shared(header(f), rest.clone()))
             .collect()
     }
 

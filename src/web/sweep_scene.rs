@@ -59,7 +59,7 @@ impl SweepScene {
         workers::start(
             Pool::Experiments,
             jobs.iter()
-                .map(|j| jobs::encode_job(&settings, j))
+                .map(|j| jobs::encode_job(&settings, j).into())
                 .collect(),
         );
         self.settings = Some(settings);

@@ -112,7 +112,9 @@ impl TicketsScene {
         self.state = "running";
         workers::start(
             Pool::Experiments,
-            jobs.iter().map(|j| jobs::encode_job(&s, j)).collect(),
+            jobs.iter()
+                .map(|j| jobs::encode_job(&s, j).into())
+                .collect(),
         );
         self.version += 1;
     }
