@@ -308,6 +308,8 @@ pub enum SceneKind {
     Story,
     /// A narrow and a wide student side by side.
     Compare,
+    /// The census of minima per width and what widening does to each bad one.
+    Minima,
 }
 
 named!(SceneKind {
@@ -317,6 +319,7 @@ named!(SceneKind {
     SceneKind::Escape => "escape",
     SceneKind::Story => "story",
     SceneKind::Compare => "compare",
+    SceneKind::Minima => "minima",
 });
 
 impl SceneKind {

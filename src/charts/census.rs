@@ -4,11 +4,12 @@
 //! success threshold is the dark grey dashed line.
 
 use crate::charts::axis::{Frame, Spec, Ticks};
+use crate::charts::experiments::linear_chart;
 use crate::charts::palette::{REFERENCE, STUDENT, THRESHOLD, TROUBLE};
 use crate::charts::probe::{sci_full, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, err, legend_above, line, markers, px, scale_for, sci, titled, Axes, Glyph, Key,
-    Line, DOT, RING, TRIANGLE,
+    axes, blank, err, error_bars, legend_above, line, markers, px, scale_for, sci, titled, Axes,
+    Glyph, Key, Line, DOT, RING, TRIANGLE,
 };
 use crate::charts::{Area, Look};
 use crate::core::critical::CriticalKind;
@@ -35,7 +36,9 @@ pub fn census<DB: DrawingBackend>(
 ) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
-    let rows = r.widths.len().max(1) as f64;
+    // One row per width of the census's settings (a width still being computed has an empty
+    // row).
+    let rows = r.config.widths.len().max(1) as f64;
     let area = titled(
         root,
         "Critical points where gradient flow ends, by width (mark area: share of seeds)",
@@ -54,9 +57,10 @@ pub fn census<DB: DrawingBackend>(
         s,
     )?;
     let labels: Vec<String> = r
+        .config
         .widths
         .iter()
-        .map(|w| format!("width {}", w.width))
+        .map(|w| format!("width {w}"))
         .collect();
     let x_fmt = |v: &f64| sci(10f64.powf(*v));
     let y_fmt = |y: &f64| {
@@ -76,7 +80,7 @@ pub fn census<DB: DrawingBackend>(
         },
         &Spec {
             range: -0.5..rows - 0.5,
-            ticks: Ticks::Given((0..r.widths.len()).map(|i| i as f64).collect()),
+            ticks: Ticks::Given((0..r.config.widths.len()).map(|i| i as f64).collect()),
             fmt: &y_fmt,
         },
         false,
@@ -107,7 +111,10 @@ pub fn census<DB: DrawingBackend>(
         2.0,
         s,
     )?;
-    for (row, w) in r.widths.iter().enumerate() {
+    for w in &r.widths {
+        let Some(row) = r.config.widths.iter().position(|&c| c == w.width) else {
+            continue;
+        };
         let n = w.points.len().max(1) as f64;
         for (i, p) in w.points.iter().enumerate() {
             let loss = p.point.loss;
@@ -142,6 +149,103 @@ pub fn census<DB: DrawingBackend>(
                 ),
             );
         }
+    }
+    root.present().map_err(err)?;
+    Ok(probe)
+}
+
+/// Legend of the share of seeds ending in global minima.
+const GLOBAL_SHARE: &str = "in a global minimum";
+/// Legend of the share of seeds ending in bad minima.
+const BAD_SHARE: &str = "in a bad minimum";
+
+/// The share of seeds whose flow ends in a global minimum (solid, dots) and in a bad minimum
+/// (dashed, hollow dots) against width, with 95% intervals: both are measured data, so both
+/// are blue. Returns what a pointer reads: each width's counts and intervals.
+pub fn census_shares<DB: DrawingBackend>(
+    root: &Area<DB>,
+    r: &CensusResult,
+    look: Look,
+) -> Result<Probe, String> {
+    let s = scale_for(root, look);
+    blank(root)?;
+    let area = titled(
+        root,
+        &format!(
+            "Where the seeds end, by width ({} seeds per width)",
+            r.config.seeds
+        ),
+        look,
+        s,
+    )?;
+    let body = legend_above(
+        &area,
+        &[
+            Key::line(GLOBAL_SHARE, STUDENT).with(DOT),
+            Key::dashed(BAD_SHARE, STUDENT).with(RING),
+        ],
+        s,
+    )?;
+    // The axis spans the census's widths, also before their results are in.
+    let widths: Vec<f64> = r.config.widths.iter().map(|&w| w as f64).collect();
+    let max_w = widths.iter().copied().fold(1.0, f64::max);
+    let min_w = widths.iter().copied().fold(max_w, f64::min);
+    let ticks = if widths.is_empty() {
+        Ticks::Linear
+    } else {
+        Ticks::Given(widths.clone())
+    };
+    let mut chart = linear_chart(
+        &body,
+        min_w - 0.7..max_w + 0.7,
+        -0.02..1.05,
+        ticks,
+        ("student width n", "share of seeds"),
+        s,
+    )?;
+    let share = |count: usize, seeds: usize| count as f64 / seeds.max(1) as f64;
+    let series = |counts: Vec<(usize, (f64, f64))>| {
+        r.widths
+            .iter()
+            .zip(counts)
+            .map(|(w, (count, ci))| (w.width as f64, share(count, w.seeds), ci))
+            .collect::<Vec<_>>()
+    };
+    let global = series(r.widths.iter().map(|w| w.global).collect());
+    let bad = series(r.widths.iter().map(|w| w.bad).collect());
+    // The two series side by side at each width, so that equal intervals do not overlap.
+    for (values, offset, kind, glyph) in [
+        (&global, -0.08, Line::Solid, DOT),
+        (&bad, 0.08, Line::Dashed, RING),
+    ] {
+        let intervals: Vec<(f64, (f64, f64))> =
+            values.iter().map(|&(x, _, ci)| (x + offset, ci)).collect();
+        chart
+            .draw_series(error_bars(&intervals, |x| (x - 0.1, x + 0.1), STUDENT, s))
+            .map_err(err)?;
+        let points: Vec<(f64, f64)> = values.iter().map(|&(x, y, _)| (x + offset, y)).collect();
+        line(&mut chart, points.clone(), STUDENT, kind, 2.5, s)?;
+        markers(&chart, &points, glyph, 6.0, STUDENT, s)?;
+    }
+    let mut probe = Probe::on(chart.plotting_area().get_pixel_range(), Reach::Plot);
+    let pct = |v: f64| format!("{:.0}%", 100.0 * v);
+    for w in &r.widths {
+        probe.add(
+            chart.backend_coord(&(w.width as f64, share(w.global.0, w.seeds))),
+            format!(
+                "width {}: {} of {} seeds in global minima ({}, 95% {} to {}), {} in bad minima ({}, 95% {} to {})",
+                w.width,
+                w.global.0,
+                w.seeds,
+                pct(share(w.global.0, w.seeds)),
+                pct(w.global.1 .0),
+                pct(w.global.1 .1),
+                w.bad.0,
+                pct(share(w.bad.0, w.seeds)),
+                pct(w.bad.1 .0),
+                pct(w.bad.1 .1)
+            ),
+        );
     }
     root.present().map_err(err)?;
     Ok(probe)

@@ -117,7 +117,7 @@ impl CriticalKind {
 }
 
 /// A classified point: its loss, gradient norm, spectrum summary and kind.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CriticalPoint {
     /// Loss at the point.
     pub loss: f64,

@@ -94,7 +94,7 @@ impl Default for CensusConfig {
 }
 
 /// Where gradient flow and the finish took one initial point.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndPoint {
     /// The student's width.
     pub width: usize,
@@ -279,24 +279,36 @@ pub fn group(width: usize, ends: Vec<EndPoint>, config: &CensusConfig) -> WidthC
     }
 }
 
-/// The census of every width of `config` (seeds in parallel natively).
-pub fn census(task: &Task, config: &CensusConfig) -> Vec<WidthCensus> {
-    let jobs: Vec<(usize, u64)> = config
-        .widths
-        .iter()
-        .flat_map(|&w| (0..config.seeds).map(move |s| (w, config.first_seed + s)))
-        .collect();
-    let mut ends = par_map(&jobs, |&(w, s)| end_point(task, w, s, config));
+/// The jobs of a census: every (width, seed) of `config`, widths in order, seeds ascending.
+pub fn end_point_jobs(config: &CensusConfig) -> Vec<(usize, u64)> {
     config
         .widths
         .iter()
-        .map(|&w| {
-            let (mine, rest): (Vec<EndPoint>, Vec<EndPoint>) =
-                ends.drain(..).partition(|e| e.width == w);
-            ends = rest;
-            group(w, mine, config)
+        .flat_map(|&w| (0..config.seeds).map(move |s| (w, config.first_seed + s)))
+        .collect()
+}
+
+/// The census of every width of `config` from its end points, in any order (the page's workers
+/// answer out of order): each width's end points are grouped in seed order, so the result
+/// does not depend on the order they came in. Widths without end points yet are left out.
+pub fn census_of(config: &CensusConfig, mut ends: Vec<EndPoint>) -> Vec<WidthCensus> {
+    ends.sort_by_key(|e| (e.width, e.seed));
+    config
+        .widths
+        .iter()
+        .filter_map(|&w| {
+            let mine: Vec<EndPoint> = ends.iter().filter(|e| e.width == w).cloned().collect();
+            (!mine.is_empty()).then(|| group(w, mine, config))
         })
         .collect()
+}
+
+/// The census of every width of `config` (seeds in parallel natively).
+pub fn census(task: &Task, config: &CensusConfig) -> Vec<WidthCensus> {
+    let ends = par_map(&end_point_jobs(config), |&(w, s)| {
+        end_point(task, w, s, config)
+    });
+    census_of(config, ends)
 }
 
 /// How a bad minimum was embedded in the next width.
@@ -324,7 +336,7 @@ impl Embedding {
 }
 
 /// What one embedding did to a bad minimum.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WideningOutcome {
     /// The bad minimum's width and id in its census.
     pub from: (usize, usize),
@@ -347,6 +359,111 @@ pub struct WideningOutcome {
     pub end_id: Option<usize>,
 }
 
+/// A bad minimum to embed: what a widening job needs of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WideningStart {
+    /// Its width and id in its census.
+    pub from: (usize, usize),
+    /// The seed of its representative end point (also seeds the silent neuron and the
+    /// perturbation's direction).
+    pub seed: u64,
+    /// Its loss.
+    pub loss: f64,
+    /// Its parameters (the representative end point's).
+    pub params: Vec<f64>,
+}
+
+impl From<&DistinctPoint> for WideningStart {
+    fn from(point: &DistinctPoint) -> WideningStart {
+        WideningStart {
+            from: (point.width, point.id),
+            seed: point.representative.seed,
+            loss: point.point.loss,
+            params: point.representative.params.clone(),
+        }
+    }
+}
+
+/// Every way the theory embeds a width-`width` point in width `width + 1`: each neuron split
+/// at each `mu` of the config, then a silent neuron.
+pub fn embeddings(width: usize, config: &CensusConfig) -> Vec<Embedding> {
+    let mut all: Vec<Embedding> = (0..width)
+        .flat_map(|neuron| {
+            config
+                .split_mus
+                .iter()
+                .map(move |&mu| Embedding::Split { neuron, mu })
+        })
+        .collect();
+    all.push(Embedding::Silent);
+    all
+}
+
+/// One embedding of a bad minimum, classified and flowed on from (see the module notes): one
+/// job of the widening. Its end is not yet named (`end_id` is `None`, see [`name_end`]).
+pub fn widen_by(
+    task: &Task,
+    start: &WideningStart,
+    embedding: Embedding,
+    config: &CensusConfig,
+) -> WideningOutcome {
+    let net = Network {
+        shape: Shape::new(task.config.input_dim, start.from.0),
+        activation: task.config.activation,
+        params: start.params.clone(),
+    };
+    let seed = start.seed;
+    let embedded = match embedding {
+        Embedding::Split { neuron, mu } => split_neuron(&net, neuron, mu),
+        Embedding::Silent => add_silent_neuron(&net, &mut SeededRng::new(seed, Stream::Directions)),
+    };
+    let objective = Objective::new(task, embedded.shape.width);
+    let classified = classify(&objective, &embedded.params);
+    let mut begin = embedded.clone();
+    if classified.min_eigenvalue < -classified.tolerance {
+        for (p, v) in begin.params.iter_mut().zip(&classified.lowest_direction) {
+            *p += config.perturbation * v;
+        }
+    } else {
+        let mut rng = SeededRng::new(seed, Stream::Perturbation);
+        let direction: Vec<f64> = (0..begin.params.len()).map(|_| rng.normal()).collect();
+        let size = direction
+            .iter()
+            .map(|x| x * x)
+            .sum::<f64>()
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
+        for (p, v) in begin.params.iter_mut().zip(&direction) {
+            *p += config.perturbation * v / size;
+        }
+    }
+    let end = flow_to_end(task, begin, seed, config);
+    let escaped =
+        end.point.kind != CriticalKind::NotConverged && end.point.loss < (1.0 - 1e-6) * start.loss;
+    let reached_global = end.point.loss < config.success_threshold;
+    WideningOutcome {
+        from: start.from,
+        embedding,
+        embedded: classified,
+        end,
+        escaped,
+        reached_global,
+        end_id: None,
+    }
+}
+
+/// Names the end of a widening by the census of width `n + 1` (`wider`), where it is one of
+/// its points.
+pub fn name_end(outcome: &mut WideningOutcome, wider: Option<&WidthCensus>, config: &CensusConfig) {
+    outcome.end_id = wider.and_then(|census| {
+        census
+            .points
+            .iter()
+            .find(|p| same_point(&p.representative, &outcome.end, config))
+            .map(|p| p.id)
+    });
+}
+
 /// Every embedding of `point` (a point of width `n`) into width `n + 1`, classified and flowed
 /// on from (see the module notes); `wider` is the census of width `n + 1`, if run.
 pub fn widen_point(
@@ -355,70 +472,40 @@ pub fn widen_point(
     wider: Option<&WidthCensus>,
     config: &CensusConfig,
 ) -> Vec<WideningOutcome> {
-    let rep = &point.representative;
-    let net = Network {
-        shape: Shape::new(task.config.input_dim, rep.width),
-        activation: task.config.activation,
-        params: rep.params.clone(),
-    };
-    let mut embeddings: Vec<Embedding> = (0..rep.width)
-        .flat_map(|neuron| {
-            config
-                .split_mus
-                .iter()
-                .map(move |&mu| Embedding::Split { neuron, mu })
+    let start = WideningStart::from(point);
+    let mut outcomes = par_map(&embeddings(point.width, config), |&embedding| {
+        widen_by(task, &start, embedding, config)
+    });
+    for o in &mut outcomes {
+        name_end(o, wider, config);
+    }
+    outcomes
+}
+
+/// The widening jobs of a census: each bad minimum of each width with each of its embeddings,
+/// in the order of [`run_census`]'s table.
+pub fn widening_jobs(
+    widths: &[WidthCensus],
+    config: &CensusConfig,
+) -> Vec<(WideningStart, Embedding)> {
+    widths
+        .iter()
+        .flat_map(|w| w.points.iter().filter(|p| p.is_bad_minimum()))
+        .flat_map(|p| {
+            let start = WideningStart::from(p);
+            embeddings(p.width, config)
+                .into_iter()
+                .map(move |e| (start.clone(), e))
         })
-        .collect();
-    embeddings.push(Embedding::Silent);
-    let seed = rep.seed;
-    par_map(&embeddings, |&embedding| {
-        let embedded = match embedding {
-            Embedding::Split { neuron, mu } => split_neuron(&net, neuron, mu),
-            Embedding::Silent => {
-                add_silent_neuron(&net, &mut SeededRng::new(seed, Stream::Directions))
-            }
-        };
-        let objective = Objective::new(task, embedded.shape.width);
-        let classified = classify(&objective, &embedded.params);
-        let mut start = embedded.clone();
-        if classified.min_eigenvalue < -classified.tolerance {
-            for (p, v) in start.params.iter_mut().zip(&classified.lowest_direction) {
-                *p += config.perturbation * v;
-            }
-        } else {
-            let mut rng = SeededRng::new(seed, Stream::Perturbation);
-            let direction: Vec<f64> = (0..start.params.len()).map(|_| rng.normal()).collect();
-            let size = direction
-                .iter()
-                .map(|x| x * x)
-                .sum::<f64>()
-                .sqrt()
-                .max(f64::MIN_POSITIVE);
-            for (p, v) in start.params.iter_mut().zip(&direction) {
-                *p += config.perturbation * v / size;
-            }
-        }
-        let end = flow_to_end(task, start, seed, config);
-        let escaped = end.point.kind != CriticalKind::NotConverged
-            && end.point.loss < (1.0 - 1e-6) * point.point.loss;
-        let reached_global = end.point.loss < config.success_threshold;
-        let end_id = wider.and_then(|census| {
-            census
-                .points
-                .iter()
-                .find(|p| same_point(&p.representative, &end, config))
-                .map(|p| p.id)
-        });
-        WideningOutcome {
-            from: (point.width, point.id),
-            embedding,
-            embedded: classified,
-            end,
-            escaped,
-            reached_global,
-            end_id,
-        }
-    })
+        .collect()
+}
+
+/// Names every widening's end by the census of the next width, where that width was run.
+pub fn name_ends(widening: &mut [WideningOutcome], widths: &[WidthCensus], config: &CensusConfig) {
+    for o in widening {
+        let wider = widths.iter().find(|c| c.width == o.from.0 + 1);
+        name_end(o, wider, config);
+    }
 }
 
 /// A census with the widening of its bad minima: what the `figures` command writes.
@@ -437,13 +524,10 @@ pub struct CensusResult {
 pub fn run_census(config: &CensusConfig) -> CensusResult {
     let task = &Task::generate(config.task);
     let widths = census(task, config);
-    let mut widening = Vec::new();
-    for w in &widths {
-        let wider = widths.iter().find(|c| c.width == w.width + 1);
-        for point in w.points.iter().filter(|p| p.is_bad_minimum()) {
-            widening.extend(widen_point(task, point, wider, config));
-        }
-    }
+    let mut widening = par_map(&widening_jobs(&widths, config), |(start, embedding)| {
+        widen_by(task, start, *embedding, config)
+    });
+    name_ends(&mut widening, &widths, config);
     CensusResult {
         config: config.clone(),
         widths,

@@ -3,6 +3,7 @@
 //! so a worker computes exactly what the visitor's URL describes. Pure Rust: the protocol is
 //! tested natively; the worker binary and the page only move strings.
 
+mod census_jobs;
 mod slice_rows;
 mod validate;
 
@@ -11,6 +12,7 @@ use crate::core::objective::Objective;
 use crate::core::plane::Plane;
 use crate::core::task::Task;
 use crate::core::train::TrainConfig;
+use crate::experiments::census::{self, Embedding, EndPoint, WideningOutcome, WideningStart};
 use crate::experiments::escape::EscapeConfig;
 use crate::experiments::outcome::RunSettings;
 use crate::experiments::sweep::{self, SweepConfig, SweepRun};
@@ -18,6 +20,7 @@ use crate::experiments::tickets::{self, NeuronTicketConfig, TicketOutcome, Weigh
 use crate::settings::{Granularity, SceneKind, Settings};
 use std::sync::Arc;
 
+pub use census_jobs::census_config;
 pub use slice_rows::SliceRows;
 pub use validate::{
     error_reply, max_message_bytes, max_params, ERROR_PREFIX, MAX_ERROR_BYTES, QUOTE_CHARS,
@@ -69,6 +72,22 @@ pub enum Job {
         /// The end point of training.
         params: Vec<f64>,
     },
+    /// One seed of the census of minima: gradient flow and the finish from the width-`width`
+    /// student of seed `seed` ([`census::end_point`]).
+    CensusEnd {
+        /// Student width.
+        width: usize,
+        /// Student seed.
+        seed: u64,
+    },
+    /// One embedding of a bad minimum of the census into the next width, classified and flowed
+    /// on from ([`census::widen_by`]).
+    Widening {
+        /// The bad minimum.
+        start: WideningStart,
+        /// How it is embedded.
+        embedding: Embedding,
+    },
     /// Panics on purpose (message `panic;;`), so that tests can check that a panic inside a
     /// job becomes an error reply and the worker answers the next job.
     Panic,
@@ -108,6 +127,10 @@ pub enum JobResult {
         /// The loss after each accepted step.
         losses: Vec<f64>,
     },
+    /// The end point of a [`Job::CensusEnd`].
+    CensusEnd(EndPoint),
+    /// The outcome of a [`Job::Widening`] (its end not yet named by the wider census).
+    Widening(WideningOutcome),
 }
 
 /// The run settings of experiment jobs under `settings`.
@@ -212,6 +235,10 @@ pub fn jobs_for(settings: &Settings) -> Vec<Job> {
                 }
             })
             .collect(),
+        SceneKind::Minima => census::end_point_jobs(&census_config(settings))
+            .into_iter()
+            .map(|(width, seed)| Job::CensusEnd { width, seed })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -242,6 +269,21 @@ pub fn run(settings: &Settings, job: &Job) -> JobResult {
             }
         }
         Job::Panic => panic!("a job that panics on purpose"),
+        Job::CensusEnd { width, seed } => JobResult::CensusEnd(census::end_point(
+            &task,
+            width,
+            seed,
+            &census_config(settings),
+        )),
+        Job::Widening {
+            ref start,
+            embedding,
+        } => JobResult::Widening(census::widen_by(
+            &task,
+            start,
+            embedding,
+            &census_config(settings),
+        )),
         Job::Sweep { width, seed } => {
             JobResult::Sweep(sweep::run_job(&task, &sweep_config(settings), width, seed))
         }
@@ -300,6 +342,10 @@ pub fn encode_job(settings: &Settings, job: &Job) -> String {
             format!("{width},{steps}/{}", slice_rows::join_numbers(params)),
         ),
         Job::Panic => ("panic", String::new()),
+        Job::CensusEnd { width, seed } => ("census", format!("{width},{seed}")),
+        Job::Widening { start, embedding } => {
+            ("widen", census_jobs::widening_fields(start, *embedding))
+        }
     };
     format!("{kind};{fields};{}", settings.to_hash())
 }
@@ -322,7 +368,7 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
         _ => return Err(format!("malformed job {}", validate::quote(message))),
     };
     let known = [
-        "sweep", "neuron", "weight", "slice", "hessian", "polish", "panic",
+        "sweep", "neuron", "weight", "slice", "hessian", "polish", "panic", "census", "widen",
     ];
     if !known.contains(&kind) {
         return Err(format!("unknown job {}", validate::quote(kind)));
@@ -359,6 +405,15 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
             }
         }
         ("panic", [""]) => Job::Panic,
+        ("census", [w, s]) => Job::CensusEnd {
+            width: validate::int_field("width", w)? as usize,
+            seed: seed(s)?,
+        },
+        ("widen", _) => {
+            let (start, embedding) =
+                census_jobs::parse_widening(fields, settings.input_dim as usize)?;
+            Job::Widening { start, embedding }
+        }
         ("sweep", [w, s]) => Job::Sweep {
             width: validate::int_field("width", w)? as usize,
             seed: seed(s)?,
@@ -420,6 +475,8 @@ pub fn encode_result(result: &JobResult) -> String {
             slice_rows::join_numbers(params),
             slice_rows::join_numbers(losses)
         ),
+        JobResult::CensusEnd(end) => format!("censusend;{}", census_jobs::end_point_text(end)),
+        JobResult::Widening(o) => format!("widened;{}", census_jobs::widening_text(o)),
     }
 }
 
@@ -466,6 +523,12 @@ pub fn decode_result(message: &str) -> Result<JobResult, String> {
             loss: num(loss)?,
             losses: slice_rows::parse_numbers(losses)?,
         }),
+        ["censusend", rest @ ..] => census_jobs::parse_end_point(rest)
+            .map(JobResult::CensusEnd)
+            .ok_or_else(bad),
+        ["widened", rest @ ..] => census_jobs::parse_widening_outcome(rest)
+            .map(JobResult::Widening)
+            .ok_or_else(bad),
         _ => Err(bad()),
     }
 }

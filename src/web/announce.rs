@@ -25,6 +25,11 @@ fn sources(
             "sweep-status",
             &["sweep-canvas", "hist-canvas"],
         ),
+        SceneKind::Minima => (
+            &["minima-state"],
+            "minima-status",
+            &["minima-census", "minima-shares"],
+        ),
         SceneKind::Tickets => (
             &[
                 "tickets-state",

@@ -34,6 +34,14 @@ pub fn set_text(id: &str, text: &str) {
     }
 }
 
+/// Replaces an element's content with `html` (markup the page builds itself), if the element
+/// exists.
+pub fn set_inner_html(id: &str, html: &str) {
+    if let Some(e) = document().get_element_by_id(id) {
+        e.set_inner_html(html);
+    }
+}
+
 /// Shows or hides an element through its `hidden` attribute.
 pub fn set_hidden(element: &Element, hidden: bool) {
     let _ = if hidden {

@@ -191,6 +191,35 @@ pub fn wire_buttons() {
         r.sweep.start(&s);
     });
     on_router("sweep-cancel", |r| r.sweep.cancel());
+    on_router("minima-run", |r| {
+        let s = r.settings.clone();
+        r.minima.start(&s);
+    });
+    on_router("minima-cancel", |r| r.minima.cancel());
+    if let Some(select) = dom::by_id::<web_sys::HtmlSelectElement>("minima-point") {
+        let read = select.clone();
+        listen(&select, "change", move |_| {
+            let value = read.value();
+            if let Some((w, id)) = value.split_once(':') {
+                if let (Ok(w), Ok(id)) = (w.parse(), id.parse()) {
+                    with_router(|r| {
+                        r.minima.choose(w, id);
+                        r.invalidate();
+                    });
+                }
+            }
+        });
+    }
+    on_click("minima-census-csv", || {
+        if let Some(Some(text)) = with_router(|r| r.minima.census_csv()) {
+            export::csv("census.csv", &text);
+        }
+    });
+    on_click("minima-widening-csv", || {
+        if let Some(Some(text)) = with_router(|r| r.minima.widening_csv()) {
+            export::csv("census_widening.csv", &text);
+        }
+    });
     on_click("sweep-csv", || {
         if let Some(Some(text)) = with_router(|r| r.sweep.csv()) {
             export::csv("width_sweep.csv", &text);

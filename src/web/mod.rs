@@ -3,7 +3,8 @@
 //! - [`router`]: the [`router::Scene`] trait and the router that owns the settings and every
 //!   scene: the playground ([`playground`], state in [`app`], drawn by [`view`]), the width
 //!   sweep ([`sweep_scene`]), tickets ([`tickets_scene`]), escape ([`escape_scene`],
-//!   [`escape_text`]) and the narrow-and-wide comparison ([`compare_scene`]); the story
+//!   [`escape_text`]), the narrow-and-wide comparison ([`compare_scene`]) and the census of
+//!   minima ([`minima_scene`]); the story
 //!   ([`crate::story`]) shows them with its presets, its panel drawn by [`story_panel`];
 //! - [`events`]: controls, buttons, keys and window events; [`url`]: the URL hash;
 //!   [`glossary_dialog`]: the Terms dialog and control tooltips;
@@ -33,6 +34,7 @@ pub mod export;
 pub mod fit_plot;
 pub mod glossary_dialog;
 pub mod loss_plot;
+pub mod minima_scene;
 pub mod motion;
 pub mod network_diagram;
 pub mod panic_panel;

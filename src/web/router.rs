@@ -7,6 +7,7 @@ use crate::story::{self, Action};
 use crate::web::announce::Announcer;
 use crate::web::compare_scene::CompareScene;
 use crate::web::escape_scene::EscapeScene;
+use crate::web::minima_scene::MinimaScene;
 use crate::web::playground::Playground;
 use crate::web::story_panel::{self, StoryPanel};
 use crate::web::sweep_scene::SweepScene;
@@ -45,6 +46,8 @@ pub struct Router {
     pub playground: Playground,
     /// The width sweep (its results stay when settings change).
     pub sweep: SweepScene,
+    /// The census of minima (its results stay when settings change).
+    pub minima: MinimaScene,
     /// The tickets scene.
     pub tickets: Option<TicketsScene>,
     /// The escape scene.
@@ -83,6 +86,7 @@ impl Router {
     pub fn new(settings: Settings) -> Router {
         Router {
             playground: Playground::new(&settings),
+            minima: MinimaScene::new(&settings),
             settings,
             sweep: SweepScene::default(),
             tickets: None,
@@ -107,6 +111,7 @@ impl Router {
         }
         self.playground.update(&old, &new);
         self.sweep.update(&old, &new);
+        self.minima.update(&old, &new);
         follow(&mut self.tickets, &old, &new);
         follow(&mut self.escape, &old, &new);
         follow(&mut self.compare, &old, &new);
@@ -179,6 +184,7 @@ impl Router {
         }
         match shown(&self.settings) {
             SceneKind::Sweep => self.sweep.is_idle(),
+            SceneKind::Minima => self.minima.is_idle(),
             SceneKind::Tickets => self.tickets.as_ref().is_some_and(|t| t.is_idle()),
             SceneKind::Escape => self.escape.as_ref().is_some_and(|e| e.is_idle()),
             SceneKind::Compare => self.compare.as_ref().is_some_and(|c| c.is_idle()),
@@ -218,6 +224,7 @@ impl Router {
         let s = &self.settings;
         match shown(s) {
             SceneKind::Sweep => self.sweep.frame(budget_ms, force),
+            SceneKind::Minima => self.minima.frame(budget_ms, force),
             SceneKind::Tickets => self
                 .tickets
                 .get_or_insert_with(|| TicketsScene::new(s))

@@ -33,6 +33,10 @@ export const BODY_DATA = {
   sweepState: 'idle, running, done or cancelled',
   sweepDone: 'runs finished',
   sweepTotal: 'runs in the batch',
+  // minima (the census)
+  minimaState: 'idle, census, widening, done or cancelled',
+  minimaDone: 'census end points plus widening embeddings finished',
+  minimaTotal: 'jobs known so far: the census\'s seeds, plus the embeddings once the census is in',
   // sweep and tickets (src/web/workers.rs; offline.test.mjs reports it for the single file)
   experimentsWhere: 'workers or page: where the last sweep or ticket run was computed (unset before one)',
   // tickets

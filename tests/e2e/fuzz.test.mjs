@@ -46,7 +46,7 @@ const KEYS = [
   'speed', 'steps', 'plane', 'res', 'extent', 'bias', 'thr', 'widths', 'runs', 'esteps', 'gran',
   'alpha', 'extra', 'prune', 'rounds', 'rewind', 'emb', 'mu', 'case', 'page',
 ];
-const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'story', 'compare'];
+const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'story', 'compare', 'minima'];
 const INJECTIONS = [
   '<img src=x onerror=alert(1)>',
   '"><script>alert(1)</script>',

@@ -316,7 +316,7 @@ describe('the explorer on a phone and a tablet', { timeout: 15 * 60_000 }, () =>
     });
   });
 
-  for (const name of ['sweep', 'tickets', 'escape', 'compare']) {
+  for (const name of ['sweep', 'tickets', 'escape', 'compare', 'minima']) {
     test(`tablet 768x1024, ${name}: no horizontal scroll, plots of a usable size`, { timeout: TEST_TIMEOUT }, async (t) => {
       await withPage(t, { hash: `#scene=${name}`, viewport: TABLET }, async (page) => {
         await settle(page);

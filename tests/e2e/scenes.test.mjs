@@ -18,9 +18,9 @@ import {
   bodyData,
 } from './harness.mjs';
 
-const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'compare'];
+const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'compare', 'minima'];
 // The scenes with a button in the navigation bar (compare is the story's first page).
-const NAV_SCENES = ['playground', 'sweep', 'tickets', 'escape'];
+const NAV_SCENES = ['playground', 'sweep', 'tickets', 'escape', 'minima'];
 // The canvases that carry each scene.
 const SCENE_CANVASES = {
   playground: ['slice-canvas', 'loss-canvas', 'fit-canvas'],
@@ -28,6 +28,7 @@ const SCENE_CANVASES = {
   tickets: ['tickets-diagram', 'tickets-loss'],
   escape: ['escape-slice', 'escape-spectrum', 'escape-loss'],
   compare: ['compare-fit-narrow', 'compare-fit-wide', 'compare-loss'],
+  minima: ['minima-census', 'minima-shares'],
 };
 // Small, quick settings for each scene (the sweep finishes in ~10 s with these).
 const SCENE_HASH = {
@@ -36,6 +37,7 @@ const SCENE_HASH = {
   tickets: 'scene=tickets&alpha=16&seed=2&runs=6',
   escape: 'scene=escape&case=1',
   compare: 'scene=compare',
+  minima: 'scene=minima&widths=3,4&runs=6',
   story: 'scene=story&page=1',
 };
 
@@ -101,7 +103,7 @@ describe('Escape Dimensions Explorer scenes', { timeout: 15 * 60_000 }, () => {
       assert.equal(await bodyData(page, 'scene'), 'playground', 'default scene');
       assert.equal(await bodyData(page, 'embed'), '0');
       assert.ok(await page.locator('header.top').isVisible(), 'header hidden outside embed mode');
-      for (const scene of ['sweep', 'tickets', 'escape', 'playground', 'story']) {
+      for (const scene of ['sweep', 'tickets', 'escape', 'minima', 'playground', 'story']) {
         await page.locator(`button[data-goto="${scene}"]`).click();
         await page.waitForFunction(
           (s) => new URLSearchParams(location.hash.slice(1)).get('scene') === s,
