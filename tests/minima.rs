@@ -10,7 +10,10 @@ use escape_dims::tables;
 
 /// The settings of the end-to-end test's census (`#scene=minima&widths=3,4&runs=6`).
 const HASH: &str = "#scene=minima&widths=3,4&runs=6";
-const CENSUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/minima_census.csv");
+const CENSUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/minima_census.csv"
+);
 const WIDENING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/golden/minima_widening.csv"
