@@ -9,6 +9,7 @@ use crate::core::optim::{OptimizerConfig, OptimizerKind};
 use crate::core::plane::PlaneKind;
 use crate::core::task::TaskConfig;
 use crate::core::train::TrainConfig;
+use crate::experiments::census::DataModel;
 use crate::experiments::escape::EmbeddingKind;
 
 /// All settings of a playground run.
@@ -75,6 +76,8 @@ pub struct Settings {
     pub rewind: i64,
     /// How the escape scene widens its stuck student.
     pub embedding: EmbeddingKind,
+    /// The loss the census explores: the finite sample or the population.
+    pub data: DataModel,
     /// Split coefficient.
     pub mu: f64,
     /// Seed of the stuck student in the escape scene.
@@ -348,6 +351,11 @@ named!(EmbeddingKind {
     EmbeddingKind::ZeroOutput => "zero",
 });
 
+named!(DataModel {
+    DataModel::Sample => "sample",
+    DataModel::Population => "population",
+});
+
 impl Named for Activation {
     fn all() -> &'static [Self] {
         &Activation::ALL
@@ -458,6 +466,7 @@ pub const PROPERTIES: &[Property] = &[
         Experiment
     ),
     float_prop!("mu", "Split coefficient mu", mu, -1.0, 2.0, Experiment),
+    choice_prop!("data", "Data model", data, DataModel, Experiment),
     int_prop!("case", "Stuck student seed", case, 0, MAX_SEED, Experiment),
     int_prop!("page", "Story page", page, 1, 7, Scene),
 ];
@@ -492,6 +501,7 @@ impl Default for Settings {
             runs: 12,
             experiment_steps: 6000,
             granularity: Granularity::Neuron,
+            data: DataModel::Sample,
             alpha: 1.0,
             extra: 1,
             prune: 0.1,

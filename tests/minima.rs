@@ -110,3 +110,75 @@ fn census_messages_refuse_what_the_page_never_sends() {
         );
     }
 }
+
+#[test]
+fn a_population_census_finds_critical_points_of_the_population_loss_not_of_the_sample() {
+    use escape_dims::core::critical::CriticalKind;
+    use escape_dims::core::objective::Objective;
+    use escape_dims::core::task::Task;
+    use escape_dims::experiments::census::DataModel;
+    let (settings, notices) =
+        Settings::from_hash("#scene=minima&act=erf&data=population&widths=3,4&runs=6");
+    assert!(notices.is_empty(), "{notices:?}");
+    let config = jobs::census_config(&settings);
+    assert_eq!(config.data, DataModel::Population);
+    let result = run_census(&config);
+    let task = Task::generate(config.task);
+    let mut converged = 0;
+    for w in &result.widths {
+        let seeds: usize = w.points.iter().map(|p| p.seeds.len()).sum();
+        assert_eq!(seeds, 6, "width {}: every seed once", w.width);
+        for p in &w.points {
+            let rep = &p.representative;
+            let shape = escape_dims::core::network::Shape::new(2, w.width);
+            // Bias-free: every bias and the output bias stay 0.
+            for i in shape.biases().chain([shape.output_bias()]) {
+                assert_eq!(
+                    rep.params[i], 0.0,
+                    "width {} point {}: bias {i}",
+                    w.width, p.id
+                );
+            }
+            if p.point.kind == CriticalKind::NotConverged {
+                continue;
+            }
+            converged += 1;
+            // A critical point of the population loss (the census's criterion) ...
+            assert!(p.point.gradient_norm < 1e-10, "{:?}", p.point);
+            // ... is not one of the loss on the 256 training inputs: there its gradient is
+            // far from zero.
+            let sample = Objective::new(&task, w.width);
+            let mut g = vec![0.0; rep.params.len()];
+            sample.loss_and_gradient(&rep.params, &mut g);
+            let norm = g.iter().map(|x| x * x).sum::<f64>().sqrt();
+            assert!(
+                norm > 1e-4,
+                "width {} point {}: sample gradient norm {norm:e}",
+                w.width,
+                p.id
+            );
+        }
+    }
+    assert!(
+        converged >= 2,
+        "only {converged} converged population points"
+    );
+}
+
+#[test]
+fn the_population_model_is_refused_for_activations_without_a_closed_form() {
+    use escape_dims::core::activation::Activation;
+    use escape_dims::experiments::census::DataModel;
+    assert!(DataModel::Population.supports(Activation::Erf));
+    assert!(DataModel::Population.supports(Activation::Relu));
+    assert!(!DataModel::Population.supports(Activation::Tanh));
+    assert!(DataModel::Sample.supports(Activation::Tanh));
+    // A worker refuses a population job for tanh with a message, never a crash.
+    let (settings, _) = Settings::from_hash("#scene=minima&data=population&widths=3&runs=1");
+    let reply = jobs::handle_message(&jobs::encode_job(
+        &settings,
+        &Job::CensusEnd { width: 3, seed: 1 },
+    ));
+    assert!(reply.starts_with(jobs::ERROR_PREFIX), "{reply:.200}");
+    assert!(reply.contains("erf and ReLU"), "{reply}");
+}

@@ -27,16 +27,177 @@
 //! of size [`CensusConfig::perturbation`] (along the most negative eigenvector where there is
 //! one, else a seeded Gaussian direction), goes to an end point, which is finished, classified
 //! and named by the census of width `n + 1` where it is one of its points.
+//!
+//! **The data model** ([`DataModel`]): the loss on the task's finite sample (the default), or
+//! the population loss over infinitely many standard Gaussian inputs
+//! ([`crate::core::population`]), for erf and ReLU, whose kernels have a closed form. The
+//! population model drops every bias: the teacher is the task's teacher without its biases and
+//! the students have none (they are drawn as usual, biases set to 0, and keep them at 0 through
+//! every embedding). Its loss is divided by the teacher's `E[f*(x)^2]`, so that it is on the
+//! scale of the sample loss on standardised targets and the same success threshold applies.
+//! Flow, finish and classification run in the bias-free parameters; end points are still
+//! matched by their outputs on the task's inputs.
 
+use crate::core::activation::Activation;
 use crate::core::critical::{classify, converge, Convergence, CriticalKind, CriticalPoint};
 use crate::core::embed::{add_silent_neuron, split_neuron};
-use crate::core::flow::{FlowConfig, GradientFlow};
+use crate::core::flow::{FlowConfig, GradientFlow, GradientSystem};
 use crate::core::network::{output, Network, Shape};
 use crate::core::objective::Objective;
+use crate::core::population::PopulationObjective;
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::task::{Task, TaskConfig};
 use crate::experiments::parallel::par_map;
 use crate::experiments::stats::{wilson_interval, Z95};
+use ndarray::Array2;
+
+/// The loss a census explores (see the module notes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataModel {
+    /// The mean squared error on the task's training inputs.
+    Sample,
+    /// The expected squared error over standard Gaussian inputs, bias-free networks (erf and
+    /// ReLU only), relative to the teacher's `E[f*^2]`.
+    Population,
+}
+
+impl DataModel {
+    /// True where the model has a closed form for `activation`.
+    pub fn supports(self, activation: Activation) -> bool {
+        self == DataModel::Sample || matches!(activation, Activation::Erf | Activation::Relu)
+    }
+
+    /// Why the model cannot be used with `activation`, if it cannot (what the page and the
+    /// workers say instead of running).
+    pub fn refusal(self, activation: Activation) -> Option<String> {
+        (!self.supports(activation)).then(|| {
+            format!(
+                "the population loss has a closed form for erf and ReLU only, not {activation}: \
+                 choose one of them, or the sample data model"
+            )
+        })
+    }
+}
+
+/// The loss landscape of one width under a data model: a [`GradientSystem`] in its own
+/// parameters (all of a network's for the sample loss, the bias-free ones for the population
+/// loss), with the conversions from and to a network.
+enum Landscape<'a> {
+    Sample(Objective<'a>),
+    Population {
+        objective: PopulationObjective,
+        /// `E[f*^2]`, which the loss is divided by.
+        scale: f64,
+        shape: Shape,
+    },
+}
+
+impl<'a> Landscape<'a> {
+    /// Panics for the population model with an activation it does not support (callers check
+    /// [`DataModel::refusal`] first).
+    fn new(task: &'a Task, width: usize, data: DataModel) -> Landscape<'a> {
+        if let Some(why) = data.refusal(task.config.activation) {
+            panic!("{why}");
+        }
+        let population = (data == DataModel::Population)
+            .then(|| population_objective(task, width))
+            .flatten();
+        match population {
+            None => Landscape::Sample(Objective::new(task, width)),
+            Some(objective) => {
+                let zero = vec![0.0; objective.num_params()];
+                let mut g = zero.clone();
+                let scale = objective.loss_and_gradient(&zero, &mut g).max(1e-300);
+                Landscape::Population {
+                    objective,
+                    scale,
+                    shape: Shape::new(task.config.input_dim, width),
+                }
+            }
+        }
+    }
+
+    /// The landscape's parameters of `net` (for the population loss: its input and output
+    /// weights; its biases are dropped).
+    fn free(&self, net: &Network) -> Vec<f64> {
+        match self {
+            Landscape::Sample(_) => net.params.clone(),
+            Landscape::Population { shape, .. } => {
+                let mut x = net.params[shape.input_weights()].to_vec();
+                x.extend_from_slice(&net.params[shape.output_weights()]);
+                x
+            }
+        }
+    }
+
+    /// The network of the landscape's parameters `x` (biases 0 for the population loss).
+    fn network(&self, x: &[f64], activation: Activation) -> Network {
+        match self {
+            Landscape::Sample(o) => Network {
+                shape: o.shape,
+                activation,
+                params: x.to_vec(),
+            },
+            Landscape::Population { shape, .. } => {
+                let mut params = vec![0.0; shape.num_params()];
+                let w = shape.input_weights().len();
+                params[shape.input_weights()].copy_from_slice(&x[..w]);
+                params[shape.output_weights()].copy_from_slice(&x[w..]);
+                Network {
+                    shape: *shape,
+                    activation,
+                    params,
+                }
+            }
+        }
+    }
+}
+
+impl GradientSystem for Landscape<'_> {
+    fn loss_and_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        match self {
+            Landscape::Sample(o) => GradientSystem::loss_and_gradient(o, x, grad),
+            Landscape::Population {
+                objective, scale, ..
+            } => {
+                let loss = objective.loss_and_gradient(x, grad);
+                grad.iter_mut().for_each(|g| *g /= scale);
+                loss / scale
+            }
+        }
+    }
+    fn hessian(&self, x: &[f64]) -> Array2<f64> {
+        match self {
+            Landscape::Sample(o) => GradientSystem::hessian(o, x),
+            Landscape::Population {
+                objective, scale, ..
+            } => objective.hessian(x) / *scale,
+        }
+    }
+    fn residuals_and_jacobian(&self, x: &[f64]) -> Option<(Vec<f64>, Array2<f64>)> {
+        match self {
+            Landscape::Sample(o) => GradientSystem::residuals_and_jacobian(o, x),
+            Landscape::Population { .. } => None,
+        }
+    }
+}
+
+/// The population loss of a bias-free width-`width` student against the task's teacher without
+/// its biases (`None` where the activation has no closed form).
+pub fn population_objective(task: &Task, width: usize) -> Option<PopulationObjective> {
+    let shape = Shape::new(task.config.input_dim, task.config.teacher_width);
+    let teacher_w = (0..shape.width)
+        .map(|j| {
+            (0..shape.input_dim)
+                .map(|k| task.teacher[shape.input_weight(j, k)])
+                .collect()
+        })
+        .collect();
+    let teacher_a = (0..shape.width)
+        .map(|j| task.teacher[shape.output_weight(j)])
+        .collect();
+    PopulationObjective::new(task.config.activation, teacher_w, teacher_a, width)
+}
 
 /// Settings of a census.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,6 +228,8 @@ pub struct CensusConfig {
     pub split_mus: Vec<f64>,
     /// Size of the perturbation that starts the flow from an embedded point.
     pub perturbation: f64,
+    /// The loss explored.
+    pub data: DataModel,
 }
 
 impl Default for CensusConfig {
@@ -89,6 +252,7 @@ impl Default for CensusConfig {
             match_tolerance: 1e-6,
             split_mus: vec![0.25, 0.5, 1.5],
             perturbation: 1e-3,
+            data: DataModel::Sample,
         }
     }
 }
@@ -115,23 +279,25 @@ pub struct EndPoint {
 }
 
 /// Runs gradient flow and the finish from `net` on `task` (see the module notes).
-pub fn flow_to_end(task: &Task, mut net: Network, seed: u64, config: &CensusConfig) -> EndPoint {
-    let objective = Objective::new(task, net.shape.width);
+pub fn flow_to_end(task: &Task, net: Network, seed: u64, config: &CensusConfig) -> EndPoint {
+    let land = Landscape::new(task, net.shape.width, config.data);
+    let mut x = land.free(&net);
     let flow_config = FlowConfig {
         rtol: config.flow_tolerance,
         atol: config.flow_tolerance,
         ..FlowConfig::default()
     };
-    let mut flow = GradientFlow::new(&objective, &net.params, flow_config);
+    let mut flow = GradientFlow::new(&land, &x, flow_config);
     flow.run(
-        &objective,
-        &mut net.params,
+        &land,
+        &mut x,
         config.flow_time,
         config.flow_steps,
         config.flow_gradient,
     );
-    let convergence = converge(&objective, &mut net.params, config.finish_iterations);
-    let point = classify(&objective, &net.params);
+    let convergence = converge(&land, &mut x, config.finish_iterations);
+    let point = classify(&land, &x);
+    let net = land.network(&x, net.activation);
     let outputs = outputs_on(task, &net);
     EndPoint {
         width: net.shape.width,
@@ -145,13 +311,16 @@ pub fn flow_to_end(task: &Task, mut net: Network, seed: u64, config: &CensusConf
     }
 }
 
-/// The end point of the width-`width` student of seed `seed`: one job of the census.
+/// The end point of the width-`width` student of seed `seed`: one job of the census (for the
+/// population loss the student's biases are set to 0).
 pub fn end_point(task: &Task, width: usize, seed: u64, config: &CensusConfig) -> EndPoint {
     let net = Network::student_init(
         Shape::new(task.config.input_dim, width),
         task.config.activation,
         &mut SeededRng::new(seed, Stream::Student),
     );
+    let land = Landscape::new(task, width, config.data);
+    let net = land.network(&land.free(&net), net.activation);
     flow_to_end(task, net, seed, config)
 }
 
@@ -417,27 +586,32 @@ pub fn widen_by(
         Embedding::Split { neuron, mu } => split_neuron(&net, neuron, mu),
         Embedding::Silent => add_silent_neuron(&net, &mut SeededRng::new(seed, Stream::Directions)),
     };
-    let objective = Objective::new(task, embedded.shape.width);
-    let classified = classify(&objective, &embedded.params);
-    let mut begin = embedded.clone();
+    let land = Landscape::new(task, embedded.shape.width, config.data);
+    let mut begin = land.free(&embedded);
+    let classified = classify(&land, &begin);
     if classified.min_eigenvalue < -classified.tolerance {
-        for (p, v) in begin.params.iter_mut().zip(&classified.lowest_direction) {
+        for (p, v) in begin.iter_mut().zip(&classified.lowest_direction) {
             *p += config.perturbation * v;
         }
     } else {
         let mut rng = SeededRng::new(seed, Stream::Perturbation);
-        let direction: Vec<f64> = (0..begin.params.len()).map(|_| rng.normal()).collect();
+        let direction: Vec<f64> = (0..begin.len()).map(|_| rng.normal()).collect();
         let size = direction
             .iter()
             .map(|x| x * x)
             .sum::<f64>()
             .sqrt()
             .max(f64::MIN_POSITIVE);
-        for (p, v) in begin.params.iter_mut().zip(&direction) {
+        for (p, v) in begin.iter_mut().zip(&direction) {
             *p += config.perturbation * v / size;
         }
     }
-    let end = flow_to_end(task, begin, seed, config);
+    let end = flow_to_end(
+        task,
+        land.network(&begin, embedded.activation),
+        seed,
+        config,
+    );
     let escaped =
         end.point.kind != CriticalKind::NotConverged && end.point.loss < (1.0 - 1e-6) * start.loss;
     let reached_global = end.point.loss < config.success_threshold;

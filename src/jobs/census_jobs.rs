@@ -12,8 +12,8 @@ use crate::experiments::census::{
 };
 use crate::settings::Settings;
 
-/// The census the settings describe: their task, widths and seeds (`runs`, from seed 1) and
-/// success threshold, with the census's own flow and finish settings.
+/// The census the settings describe: their task, widths and seeds (`runs`, from seed 1),
+/// success threshold and data model, with the census's own flow and finish settings.
 pub fn census_config(settings: &Settings) -> CensusConfig {
     CensusConfig {
         task: settings.task_config(),
@@ -21,6 +21,7 @@ pub fn census_config(settings: &Settings) -> CensusConfig {
         seeds: settings.runs as u64,
         first_seed: 1,
         success_threshold: settings.threshold,
+        data: settings.data,
         ..CensusConfig::default()
     }
 }

@@ -374,6 +374,11 @@ pub fn decode_job(message: &str) -> Result<(Settings, Job), String> {
         return Err(format!("unknown job {}", validate::quote(kind)));
     }
     let settings = validate::job_settings(hash)?;
+    if matches!(kind, "census" | "widen") {
+        if let Some(why) = settings.data.refusal(settings.activation) {
+            return Err(why);
+        }
+    }
     let fields_list: Vec<&str> = fields.split(',').collect();
     let seed = |raw: &str| validate::int_field("seed", raw).map(|s| s as u64);
     let job = match (kind, fields_list.as_slice()) {

@@ -68,6 +68,8 @@ pub struct MinimaScene {
     drawn: Option<Drawn>,
     /// The page's current settings (the empty charts before a run show them).
     current: Option<Settings>,
+    /// Why the last "Run census" did not start (a data model the activation lacks).
+    refusal: Option<String>,
 }
 
 impl Default for MinimaScene {
@@ -85,6 +87,7 @@ impl Default for MinimaScene {
             chosen: None,
             drawn: None,
             current: None,
+            refusal: None,
         }
     }
 }
@@ -104,6 +107,12 @@ impl MinimaScene {
             scene: SceneKind::Minima,
             ..settings.clone()
         };
+        if let Some(why) = settings.data.refusal(settings.activation) {
+            self.cancel();
+            self.refusal = Some(why);
+            self.drawn = None;
+            return;
+        }
         let jobs = jobs::jobs_for(&settings);
         *self = MinimaScene {
             phase: Phase::Census,
@@ -252,11 +261,14 @@ impl MinimaScene {
                 self.widening_done(),
                 self.widening_jobs.len()
             ),
-            Phase::Done => format!(
-                "Finished: {seeds_done} seeds and {} embeddings of {} bad minima.",
-                self.widening_done(),
-                self.bad_minima().len()
-            ),
+            Phase::Done => {
+                let bad = self.bad_minima().len();
+                format!(
+                    "Finished: {seeds_done} seeds and {} embeddings of {bad} bad {}.",
+                    self.widening_done(),
+                    if bad == 1 { "minimum" } else { "minima" }
+                )
+            }
             Phase::Cancelled => format!(
                 "Cancelled after {seeds_done} of {} seeds and {} of {} embeddings.",
                 self.total_ends,
@@ -266,6 +278,17 @@ impl MinimaScene {
         };
         if let Some(e) = self.errors.first() {
             let _ = write!(s, " {} jobs failed: {e}", self.errors.len());
+        }
+        if let Some(why) = &self.refusal {
+            s = format!("Not run: {why}.");
+        }
+        if let Some(c) = &self.config {
+            if c.data == census::DataModel::Population {
+                s.push_str(
+                    " Data model: the population loss (infinitely many Gaussian inputs; teacher \
+                     and students without biases).",
+                );
+            }
         }
         s
     }
@@ -299,7 +322,12 @@ impl MinimaScene {
             let _ = bar.set_attribute("value", &format!("{frac:.3}"));
         }
         dom::set_text("minima-status", &self.status());
-        let key = (done, self.errors.len(), self.phase, self.chosen);
+        let key = (
+            done,
+            self.errors.len() + self.refusal.is_some() as usize,
+            self.phase,
+            self.chosen,
+        );
         if !force && self.drawn == Some(key) {
             return;
         }

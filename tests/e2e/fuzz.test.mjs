@@ -44,7 +44,7 @@ function generator(seed) {
 const KEYS = [
   'scene', 'embed', 'width', 'teacher', 'dim', 'samples', 'act', 'opt', 'lr', 'seed', 'tseed',
   'speed', 'steps', 'plane', 'res', 'extent', 'bias', 'thr', 'widths', 'runs', 'esteps', 'gran',
-  'alpha', 'extra', 'prune', 'rounds', 'rewind', 'emb', 'mu', 'case', 'page',
+  'alpha', 'extra', 'prune', 'rounds', 'rewind', 'emb', 'mu', 'case', 'page', 'data',
 ];
 const SCENES = ['playground', 'sweep', 'tickets', 'escape', 'story', 'compare', 'minima'];
 const INJECTIONS = [

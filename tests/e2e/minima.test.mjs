@@ -90,6 +90,28 @@ describe('minima scene', () => {
     });
   });
 
+  test('the population data model: a census of erf students runs and says so; with tanh it is refused with a reason', { timeout: 120_000 }, async (t) => {
+    await withPage(t, { hash: '#scene=minima&act=erf&data=population&widths=3,4&runs=4', noErrors: true }, async (page) => {
+      assert.equal(await page.locator('#data').inputValue(), 'population');
+      await page.locator('#minima-run').click();
+      await waitBodyData(page, 'minimaState', 'done', 100_000);
+      const status = await page.locator('#minima-status').textContent();
+      t.diagnostic(status);
+      assert.match(status, /^Finished: 8 seeds/);
+      assert.match(status, /population loss/);
+      const census = await clickDownload(page, page.locator('#minima-census-csv'));
+      const points = rows(await readFile(await census.path(), 'utf8'));
+      assert.deepEqual([...new Set(points.map((p) => p.width))], ['3', '4']);
+      assert.equal(points.reduce((n, p) => n + Number(p.seeds), 0), 8, 'every seed once');
+    });
+    await withPage(t, { hash: '#scene=minima&act=tanh&data=population&widths=3&runs=2', noErrors: true }, async (page) => {
+      await page.locator('#minima-run').click();
+      await page.waitForTimeout(500);
+      assert.equal(await bodyData(page, 'minimaState'), 'idle');
+      assert.match(await page.locator('#minima-status').textContent(), /^Not run: the population loss has a closed form for erf and ReLU only, not tanh/);
+    });
+  });
+
   test('a census can be cancelled: its count stops and it says so', { timeout: 120_000 }, async (t) => {
     await withPage(t, { hash: '#scene=minima&widths=3,4,5,6,8&runs=40', noErrors: true }, async (page) => {
       await page.locator('#minima-run').click();
