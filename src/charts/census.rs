@@ -250,3 +250,154 @@ pub fn census_shares<DB: DrawingBackend>(
     root.present().map_err(err)?;
     Ok(probe)
 }
+
+/// What widening did to every bad minimum: one row per bad minimum of the census (width and
+/// point id), a grey bar at its own loss (the "before" reference) and, for each of its
+/// embeddings into the next width, a green mark (the wider network) at the loss where gradient
+/// flow from it ended: a dot for a global minimum, a triangle for a lower critical point, a ring
+/// where it stayed or the finish found no critical point. Returns what a pointer reads: each
+/// embedding's outcome.
+pub fn census_widening<DB: DrawingBackend>(
+    root: &Area<DB>,
+    r: &CensusResult,
+    look: Look,
+) -> Result<Probe, String> {
+    use crate::charts::palette::WIDER;
+    use crate::experiments::census::Embedding;
+    let s = scale_for(root, look);
+    blank(root)?;
+    let area = titled(
+        root,
+        "Each bad minimum embedded in the next width: where gradient flow from it ends",
+        look,
+        s,
+    )?;
+    let threshold = r.config.success_threshold;
+    let body = legend_above(
+        &area,
+        &[
+            Key::line("the bad minimum's loss", REFERENCE),
+            Key::mark("ends at a global minimum", WIDER, DOT),
+            Key::mark("at a lower critical point", WIDER, TRIANGLE),
+            Key::mark("stays or does not converge", WIDER, RING),
+            Key::dashed(format!("success threshold {threshold:e}"), THRESHOLD),
+        ],
+        s,
+    )?;
+    let mut sources: Vec<(usize, usize, f64)> = Vec::new();
+    for o in &r.widening {
+        if !sources.iter().any(|&(w, id, _)| (w, id) == o.from) {
+            let loss = r
+                .widths
+                .iter()
+                .find(|w| w.width == o.from.0)
+                .and_then(|w| w.points.iter().find(|p| p.id == o.from.1))
+                .map_or(f64::NAN, |p| p.point.loss);
+            sources.push((o.from.0, o.from.1, loss));
+        }
+    }
+    let rows = sources.len().max(1) as f64;
+    let labels: Vec<String> = sources
+        .iter()
+        .map(|(w, id, _)| format!("width {w}, point {id}"))
+        .collect();
+    let x_fmt = |v: &f64| sci(10f64.powf(*v));
+    let y_fmt = |y: &f64| {
+        let i = y.round();
+        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let (frame, xa, ya) = Frame::standard(s).axes(
+        &body,
+        &Spec {
+            range: -32.0..0.5,
+            ticks: Ticks::Log,
+            fmt: &x_fmt,
+        },
+        &Spec {
+            range: -0.5..rows - 0.5,
+            ticks: Ticks::Given((0..sources.len()).map(|i| i as f64).collect()),
+            fmt: &y_fmt,
+        },
+        false,
+        s,
+    );
+    let mut chart = frame.chart(&body, xa, ya)?;
+    axes(
+        &mut chart,
+        &Axes {
+            x_desc: "loss where gradient flow from the embedded point ends (log scale)",
+            y_desc: "",
+            x_fmt: &x_fmt,
+            y_fmt: &y_fmt,
+            grid: true,
+        },
+        s,
+    )?;
+    let mut probe = Probe::on(
+        chart.plotting_area().get_pixel_range(),
+        Reach::Pixels(px(10.0, s) as f64),
+    );
+    let t = threshold.log10();
+    line(
+        &mut chart,
+        vec![(t, -0.5), (t, rows - 0.5)],
+        THRESHOLD,
+        Line::Dashed,
+        2.0,
+        s,
+    )?;
+    let log = |loss: f64| {
+        if loss > 0.0 {
+            loss.log10().clamp(-31.8, 0.4)
+        } else {
+            -31.8
+        }
+    };
+    for (row, &(w, id, loss)) in sources.iter().enumerate() {
+        let y = row as f64;
+        line(
+            &mut chart,
+            vec![(log(loss), y - 0.35), (log(loss), y + 0.35)],
+            REFERENCE,
+            Line::Solid,
+            3.0,
+            s,
+        )?;
+        let mine: Vec<_> = r.widening.iter().filter(|o| o.from == (w, id)).collect();
+        let n = mine.len().max(1) as f64;
+        for (i, o) in mine.iter().enumerate() {
+            // Spread vertically in table order, so equal end losses stay visible.
+            let at = (log(o.end.point.loss), y - 0.3 + 0.6 * (i as f64 + 0.5) / n);
+            let glyph = if o.escaped && o.reached_global {
+                DOT
+            } else if o.escaped {
+                TRIANGLE
+            } else {
+                RING
+            };
+            markers(&chart, &[at], glyph, 5.0, WIDER, s)?;
+            let how = match o.embedding {
+                Embedding::Split { neuron, mu } => {
+                    format!("split neuron {} at mu = {mu}", neuron + 1)
+                }
+                Embedding::Silent => "zero-output neuron".into(),
+            };
+            probe.add(
+                chart.backend_coord(&at),
+                format!(
+                    "width {w} point {id}, {how}: embedded {} (most negative eigenvalue {}), ends at loss {} ({})",
+                    o.embedded.kind.name(),
+                    sci_full(o.embedded.min_eigenvalue),
+                    sci_full(o.end.point.loss),
+                    o.end.point.kind.name()
+                ),
+            );
+        }
+    }
+    root.present().map_err(err)?;
+    Ok(probe)
+}

@@ -31,7 +31,7 @@ pub mod style;
 pub mod surface;
 pub mod sweep;
 
-pub use census::{census, census_shares};
+pub use census::{census, census_shares, census_widening};
 pub use experiments::{escape_mu, subspace, tickets};
 pub use fit::fit;
 pub use loss::{loss_curves, loss_curves_marked, Curve};

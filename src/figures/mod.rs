@@ -15,13 +15,14 @@ use std::time::Instant;
 pub const SVG_SIZE: (u32, u32) = (960, 600);
 
 /// The SVG figures, in the order `write_all` draws them.
-const SVG_FILES: [&str; 6] = [
+const SVG_FILES: [&str; 7] = [
     "width_sweep.svg",
     "final_losses.svg",
     "tickets.svg",
     "escape_mu.svg",
     "subspace.svg",
     "census.svg",
+    "census_widening.svg",
 ];
 
 /// Every experiment's result.
@@ -125,6 +126,7 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
     charts::escape_mu(&svg(3), &r.escape, charts::Look::FIGURE)?;
     charts::subspace(&svg(4), &r.subspace, charts::Look::FIGURE)?;
     charts::census(&svg(5), &r.census, charts::Look::FIGURE)?;
+    charts::census_widening(&svg(6), &r.census, charts::Look::FIGURE)?;
     write("summary.md", summary::markdown(results, preset))?;
     Ok([
         "width_sweep.csv",
@@ -141,6 +143,7 @@ pub fn write_all(results: &Results, preset: &str, dir: &Path) -> Result<Vec<Stri
         "escape_mu.svg",
         "subspace.svg",
         "census.svg",
+        "census_widening.svg",
         "summary.md",
     ]
     .iter()

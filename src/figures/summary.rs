@@ -268,7 +268,7 @@ fn census(s: &mut String, r: &Results) {
         .count();
     let _ = writeln!(
         s,
-        "\nWidening (census_widening.csv): {total} embeddings of the bad minima into the next \
+        "\nWidening (census_widening.csv, census_widening.svg): {total} embeddings of the bad minima into the next \
          width; {saddles} are saddles; gradient flow from them (perturbed by {:e}) reaches a \
          lower critical point in {escaped}, a global minimum in {global}.",
         c.config.perturbation
