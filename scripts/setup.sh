@@ -114,7 +114,8 @@ fi
 # A package counts as present if dpkg says so or if its command already exists
 # (Node.js from another Debian repository ships npm inside its nodejs package, and
 # installing Debian's npm next to it would conflict).
-apt_wanted=(python3:python3)
+# python3-venv: Debian's Python makes virtual environments only with it (the Python tests').
+apt_wanted=(python3:python3 python3-venv:__none__)
 if [ "$NO_BROWSER" = "0" ]; then
   apt_wanted+=(chromium:chromium chromium-driver:chromedriver nodejs:node npm:npm)
 fi
@@ -197,6 +198,25 @@ if [ "$NO_BROWSER" = "0" ]; then
   fi
 else
   log "--no-browser: skipped Chromium, chromedriver, Node.js and npm packages"
+fi
+
+# --- Python test environment -------------------------------------------------------------
+
+# The Python package's tests (python/tests) run in a virtual environment of their own, made once
+# and refreshed when python/requirements-test.txt changes.
+if [ "$NO_BROWSER" = "0" ]; then
+  venv="target/py-venv"
+  stamp="$venv/.requirements-test.txt"
+  if [ -x "$venv/bin/python" ] && cmp -s python/requirements-test.txt "$stamp"; then
+    ok "Python test environment $venv"
+  else
+    mkdir -p target
+    if [ ! -x "$venv/bin/python" ]; then
+      run python3 -m venv "$venv"
+    fi
+    run "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-test.txt
+    cp python/requirements-test.txt "$stamp"
+  fi
 fi
 
 log "done"

@@ -6,6 +6,7 @@
 #   4 wasm       cargo test --target wasm32-unknown-unknown --test wasm, in headless Chromium
 #   5 build      trunk build --release into dist/, then scripts/single-file.mjs (the one-file page)
 #   6 e2e        node --test tests/e2e/*.test.mjs against dist/ in Chromium
+#   7 python     the Python package (maturin, into target/py-venv), then pytest python/tests
 # Environment:
 #   SUBPATH      public URL for the release build (default: Trunk.toml's relative "./");
 #                an absolute path such as /explorer/ is also where the e2e tests serve dist/
@@ -34,24 +35,25 @@ run() {
   "$@"
 }
 
-stage "1/6 setup"
+stage "1/7 setup"
 run bash scripts/setup.sh
 
-stage "2/6 lint: rustfmt and clippy"
+stage "2/7 lint: rustfmt and clippy"
 run cargo fmt --all --check
 run cargo clippy --all-targets -- -D warnings
+run cargo clippy -p escape-dims-python -- -D warnings
 run cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-stage "3/6 native tests"
+stage "3/7 native tests"
 run cargo test
 
-stage "4/6 wasm tests in headless Chromium"
+stage "4/7 wasm tests in headless Chromium"
 # The runner (wasm-bindgen-test-runner, see .cargo/config.toml) starts chromedriver and reads
 # browser capabilities from ./webdriver.json.
 run env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --test wasm
 
-stage "5/6 release build (trunk)"
+stage "5/7 release build (trunk)"
 rm -rf dist
 build_args=(build --release --offline=true)
 if [ -n "${SUBPATH:-}" ]; then
@@ -65,7 +67,7 @@ run node scripts/single-file.mjs dist
 [ -f dist/escape-dims-offline.html ] || { echo "test.sh: dist/escape-dims-offline.html was not produced" >&2; exit 1; }
 ls -l dist
 
-stage "6/6 end-to-end tests in Chromium"
+stage "6/7 end-to-end tests in Chromium"
 mkdir -p artifacts/e2e
 # The tests serve dist/ under a sub-path (default /escape-dims/); an absolute SUBPATH must match.
 if [[ "${SUBPATH:-}" == /* ]]; then
@@ -74,6 +76,10 @@ fi
 # Files are listed explicitly: node 20 and 22 treat a bare directory argument differently.
 run node --test tests/e2e/*.test.mjs
 echo "screenshots: artifacts/e2e/"
+
+stage "7/7 Python package and its tests"
+run env VIRTUAL_ENV="$ROOT/target/py-venv" target/py-venv/bin/maturin develop --release --quiet -m python/Cargo.toml
+run target/py-venv/bin/python -m pytest -q python/tests
 
 STAGE="done"
 printf '\ntest.sh: finished in %ss\n' "$((SECONDS - STARTED))"
