@@ -1,0 +1,53 @@
+"""Type stubs of the native module (python/src/lib.rs). Settings are keyword arguments named by
+the explorer's URL keys; see the README's settings table."""
+
+from typing import Any, Optional, Sequence, Tuple
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+Setting = Any  # int, float, str, bool, or a list of ints (widths)
+
+def settings(**settings: Setting) -> dict[str, str]:
+    """Every setting's URL value, defaults filled in."""
+
+def task(**settings: Setting) -> dict[str, Any]:
+    """inputs (N x d), targets (N, standardised), teacher parameters, target_mean, target_std."""
+
+def init(**settings: Setting) -> Array:
+    """The initial parameters of the student of `width` and `seed`."""
+
+def num_params(**settings: Setting) -> int: ...
+def loss(params: Array, **settings: Setting) -> float: ...
+def loss_and_gradient(params: Array, **settings: Setting) -> Tuple[float, Array]: ...
+def hessian(params: Array, **settings: Setting) -> Array:
+    """The exact Hessian, p x p."""
+
+def spectrum(params: Array, **settings: Setting) -> Tuple[Array, Array]:
+    """Eigenvalues ascending, unit eigenvectors as columns."""
+
+def classify_point(params: Array, **settings: Setting) -> dict[str, Any]:
+    """loss, gradient_norm, min_eigenvalue, max_eigenvalue, tolerance, kind, index, flat."""
+
+def train(**settings: Setting) -> dict[str, Any]:
+    """losses (one per step), params, steps, stopped (why it stopped early, or None)."""
+
+def split(params: Array, neuron: int, **settings: Setting) -> Array:
+    """Neuron `neuron` split with output-weight share `mu` (a setting): width + 1."""
+
+def add_zero_neuron(params: Array, **settings: Setting) -> Array:
+    """A neuron with zero output weight and input weights drawn from `seed`: width + 1."""
+
+def sweep_jobs(**settings: Setting) -> list[Tuple[int, int]]: ...
+def sweep_job(job: Tuple[int, int], **settings: Setting) -> dict[str, Any]:
+    """width, seed, trained_loss, final_loss, success, diverged."""
+
+def summarise_sweep(results: Sequence[dict[str, Any]], **settings: Setting) -> dict[str, Any]:
+    """csv and runs_csv (the figures command's text), widths (one dict per width)."""
+
+def run_sweep(**settings: Setting) -> dict[str, Any]:
+    """summarise_sweep of every job, on every core, with the runs in job order."""
+
+def census(**settings: Setting) -> dict[str, str]:
+    """census_csv and widening_csv: the figures command's census.csv and census_widening.csv."""
