@@ -101,7 +101,7 @@ fn census_messages_refuse_what_the_page_never_sends() {
         format!("census;3;{hash}"),
         format!("widen;3,0,1,1e-2,split:7:5e-1/1 2 3;{hash}"),
         format!("widen;3,0,1,1e-2,silent/1 2 3;{hash}"),
-        format!("widen;3,0,1,NaN,silent/{};{hash}", vec!["0"; 13].join(" ")),
+        format!("widen;3,0,1,NaN,silent/{};{hash}", ["0"; 13].join(" ")),
     ] {
         let reply = jobs::handle_message(&bad);
         assert!(
