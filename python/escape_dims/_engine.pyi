@@ -30,8 +30,8 @@ def spectrum(params: Array, **settings: Setting) -> Tuple[Array, Array]:
 def classify_point(params: Array, **settings: Setting) -> dict[str, Any]:
     """loss, gradient_norm, min_eigenvalue, max_eigenvalue, tolerance, kind, index, flat."""
 
-def train(**settings: Setting) -> dict[str, Any]:
-    """losses (one per step), params, steps, stopped (why it stopped early, or None)."""
+def train(params: Optional[Array] = None, **settings: Setting) -> dict[str, Any]:
+    """From the initialisation or `params`: losses (one per step), params, steps, stopped."""
 
 def split(params: Array, neuron: int, **settings: Setting) -> Array:
     """Neuron `neuron` split with output-weight share `mu` (a setting): width + 1."""

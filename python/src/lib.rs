@@ -280,20 +280,37 @@ fn classify_point<'py>(
 }
 
 /// Trains the student of the settings (`width`, `seed`, `opt`, `lr`) for `steps` steps (or
-/// until it diverges): the loss after every step and the final parameters.
+/// until it diverges), from its initialisation or from `params`: the loss after every step
+/// (the first is the starting loss) and the final parameters.
 #[pyfunction]
-#[pyo3(signature = (**kwargs))]
+#[pyo3(signature = (params=None, **kwargs))]
 fn train<'py>(
     py: Python<'py>,
+    params: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let s = settings_of(kwargs)?;
+    let start = match params {
+        Some(p) => Some(params_of(p, shape_of(&s).num_params(), "params")?),
+        None => None,
+    };
     let (losses, params, steps, stop) = py.detach(|| {
         let config = TrainConfig {
             history_capacity: s.max_steps as usize + 2,
             ..s.train_config()
         };
-        let mut t = Trainer::new(task_of(&s), s.width as usize, s.seed as u64, config);
+        let mut t = match start {
+            Some(params) => Trainer::from_network(
+                task_of(&s),
+                Network {
+                    shape: shape_of(&s),
+                    activation: s.activation,
+                    params,
+                },
+                config,
+            ),
+            None => Trainer::new(task_of(&s), s.width as usize, s.seed as u64, config),
+        };
         let stop = t.run(s.max_steps as u64);
         (
             t.history.values.clone(),
