@@ -77,17 +77,27 @@ fn ticket_row(s: &mut String, level: &str, row: &AlphaRow) {
     );
 }
 
+/// The header of `tickets.csv`.
+const TICKETS_HEADER: &str = "level,alpha,n_winning,n_losing,p_success_winning,winning_ci_low,winning_ci_high,p_success_losing,losing_ci_low,losing_ci_high\n";
+
 /// `tickets.csv`: P(success embedded | ticket wins alone) and (| loses alone), per alpha, for
 /// neuron-level and weight-level tickets.
 pub fn tickets(n: &NeuronTicketResult, w: &WeightTicketResult) -> String {
-    let mut s = String::from(
-        "level,alpha,n_winning,n_losing,p_success_winning,winning_ci_low,winning_ci_high,p_success_losing,losing_ci_low,losing_ci_high\n",
-    );
+    let mut s = String::from(TICKETS_HEADER);
     for row in &n.rows {
         ticket_row(&mut s, "neuron", row);
     }
     for row in &w.rows {
         ticket_row(&mut s, "weight", row);
+    }
+    s
+}
+
+/// The rows of `tickets.csv` of one level (`neuron` or `weight`), with its header.
+pub fn ticket_level(level: &str, rows: &[AlphaRow]) -> String {
+    let mut s = String::from(TICKETS_HEADER);
+    for row in rows {
+        ticket_row(&mut s, level, row);
     }
     s
 }

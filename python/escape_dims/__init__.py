@@ -10,19 +10,29 @@ what the same link computes in the browser. Arrays are float64 numpy arrays; bad
 >>> p = ed.init(width=5, seed=3)
 >>> loss, grad = ed.loss_and_gradient(p, width=5)
 >>> values, vectors = ed.spectrum(p, width=5)
+>>> grid = ed.slice(p, width=5, plane="hessian", res=41)
+
+Every experiment returns plain data: lists of dicts (``pandas.DataFrame(result["rows"])``) and the
+``figures`` command's CSV text. :class:`Staged` runs one stage by stage for a cluster
+(:mod:`escape_dims.distributed`).
 """
 
 from ._engine import (
+    Staged,
     add_zero_neuron,
     census,
     classify_point,
+    experiment,
+    figures,
     hessian,
     init,
     loss,
     loss_and_gradient,
     num_params,
+    run_job,
     run_sweep,
     settings,
+    slice,
     spectrum,
     split,
     summarise_sweep,
@@ -30,24 +40,57 @@ from ._engine import (
     sweep_jobs,
     task,
     train,
+    write_figures,
 )
+from ._engine import tickets_experiment as _tickets_experiment
+
+
+def tickets(**settings):
+    """The lottery-ticket experiment of the settings' granularity (``gran``: ``neuron`` or
+    ``weight``), ``runs`` tickets at the setting ``alpha``: ``tickets`` (one dict per ticket),
+    ``alphas`` (success embedded given the ticket wins or loses alone) and ``csv``."""
+    return experiment(_tickets_experiment(**settings), **settings)
+
+
+def escape(**settings):
+    """Escape by embedding: ``runs`` students of the teacher's width from seed ``case`` trained
+    (``opt``, ``lr``) and polished; each stuck one split (share ``mu``, the best neuron) and
+    given a zero-output neuron, and trained on. ``searched``, ``attempts`` (one dict per
+    embedding), ``stuck_params``, the mu sweep of the first case and the CSV text. With
+    ``runs=1`` this is the page's Escape scene for the seed ``case``."""
+    return experiment("escape", **settings)
+
+
+def subspace(dimensions=None, **settings):
+    """Training the width-``width`` student in random subspaces of ``dimensions`` (by default
+    4, 8, ... and the full parameter count), ``runs`` seeds each: ``rows`` and ``csv``."""
+    return experiment("subspace", dimensions=dimensions, **settings)
 
 __all__ = [
+    "Staged",
     "add_zero_neuron",
     "census",
     "classify_point",
+    "escape",
+    "experiment",
+    "figures",
     "hessian",
     "init",
     "loss",
     "loss_and_gradient",
     "num_params",
+    "run_job",
     "run_sweep",
     "settings",
+    "slice",
     "spectrum",
     "split",
+    "subspace",
     "summarise_sweep",
     "sweep_job",
     "sweep_jobs",
     "task",
+    "tickets",
     "train",
+    "write_figures",
 ]

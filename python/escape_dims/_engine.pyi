@@ -51,3 +51,54 @@ def run_sweep(**settings: Setting) -> dict[str, Any]:
 
 def census(**settings: Setting) -> dict[str, str]:
     """census_csv and widening_csv: the figures command's census.csv and census_widening.csv."""
+
+def slice(params: Array, trajectory: Optional[Array] = None, **settings: Setting) -> dict[str, Any]:
+    """The loss on the res x res grid of the plane `plane` (random, pca, hessian) through
+    `params`: a, b (coordinates), losses[i, j] at centre + a[j] u + b[i] v, centre, u, v,
+    u_label, v_label, plane, min_eigenvalue (Hessian plane). PCA needs `trajectory` (rows)."""
+
+def experiment(
+    experiment: str,
+    preset: Optional[str] = None,
+    dimensions: Optional[Sequence[int]] = None,
+    **settings: Setting,
+) -> dict[str, Any]:
+    """sweep, neuron_tickets, weight_tickets, escape, subspace or census of a figures preset
+    (tiny, quick, full) or of the settings, on every core: lists of dicts and CSV text."""
+
+def tickets_experiment(**settings: Setting) -> str:
+    """neuron_tickets or weight_tickets, by the setting `gran`."""
+
+def run_job(spec: str, job: bytes) -> bytes:
+    """One job of a Staged run (its `spec`), anywhere: output bytes for Staged.accept."""
+
+def write_figures(
+    runs: Sequence["Staged"], out: str, preset: str, seconds: Optional[Sequence[float]] = None
+) -> list[str]:
+    """The figures command's files from six finished Staged runs of `preset`."""
+
+def figures(out: str, preset: str = "quick") -> list[str]:
+    """The figures command on this machine: every experiment of `preset`, files into `out`."""
+
+class Staged:
+    """An experiment run stage by stage: jobs() as bytes, run_job(spec, job) anywhere,
+    accept(outputs) in job order, until done; then result()."""
+
+    def __init__(
+        self,
+        experiment: str,
+        preset: Optional[str] = None,
+        dimensions: Optional[Sequence[int]] = None,
+        **settings: Setting,
+    ) -> None: ...
+    @property
+    def spec(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def stages(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    def jobs(self) -> list[bytes]: ...
+    def accept(self, outputs: Sequence[bytes]) -> None: ...
+    def result(self) -> dict[str, Any]: ...

@@ -8,6 +8,9 @@
 //! the message the page would show; the engine never crashes the interpreter. Long computations
 //! release the GIL, and the experiments use every core (rayon), as the `figures` command does.
 
+mod experiments;
+mod landscape;
+
 use escape_dims::core::critical::classify;
 use escape_dims::core::embed::{add_silent_neuron, split_neuron};
 use escape_dims::core::network::{Network, Shape};
@@ -28,7 +31,7 @@ use pyo3::types::{PyDict, PyList};
 use std::sync::Arc;
 
 /// The settings of the keyword arguments, or `ValueError` saying what is wrong with them.
-fn settings_of(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
+pub(crate) fn settings_of(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
     let mut hash = String::new();
     if let Some(kw) = kwargs {
         for (k, v) in kw.iter() {
@@ -66,12 +69,12 @@ fn settings_of(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
 }
 
 /// The task of the settings.
-fn task_of(s: &Settings) -> Arc<Task> {
+pub(crate) fn task_of(s: &Settings) -> Arc<Task> {
     Arc::new(Task::generate(s.task_config()))
 }
 
 /// A parameter vector: a 1-D float64 array of `n` finite numbers, or `ValueError`.
-fn params_of(array: &Bound<'_, PyAny>, n: usize, what: &str) -> PyResult<Vec<f64>> {
+pub(crate) fn params_of(array: &Bound<'_, PyAny>, n: usize, what: &str) -> PyResult<Vec<f64>> {
     let arr: PyReadonlyArray1<'_, f64> = array.extract().map_err(|_| {
         PyValueError::new_err(format!(
             "{what} must be a 1-D numpy array of float64 with {n} entries"
@@ -93,11 +96,13 @@ fn params_of(array: &Bound<'_, PyAny>, n: usize, what: &str) -> PyResult<Vec<f64
     Ok(v)
 }
 
-fn array<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
+/// A numpy vector of `v`.
+pub(crate) fn array<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
     PyArray1::from_vec(py, v)
 }
 
-fn matrix<'py>(
+/// A numpy `rows` x `cols` matrix of the row-major `flat`.
+pub(crate) fn matrix<'py>(
     py: Python<'py>,
     flat: Vec<f64>,
     rows: usize,
@@ -108,7 +113,8 @@ fn matrix<'py>(
         .into_any())
 }
 
-fn shape_of(s: &Settings) -> Shape {
+/// The student shape of the settings.
+pub(crate) fn shape_of(s: &Settings) -> Shape {
     Shape::new(s.input_dim as usize, s.width as usize)
 }
 
@@ -443,20 +449,7 @@ fn summarise_sweep<'py>(
     let d = PyDict::new(py);
     d.set_item("csv", escape_dims::tables::width_sweep(&result))?;
     d.set_item("runs_csv", escape_dims::tables::width_sweep_runs(&result))?;
-    let widths = PyList::empty(py);
-    for w in &result.widths {
-        let row = PyDict::new(py);
-        row.set_item("width", w.width)?;
-        row.set_item("runs", w.runs)?;
-        row.set_item("successes", w.successes)?;
-        row.set_item("success_rate", w.success_rate)?;
-        row.set_item("ci_low", w.ci.0)?;
-        row.set_item("ci_high", w.ci.1)?;
-        row.set_item("median_final_loss", w.median_final_loss)?;
-        row.set_item("lottery_disjoint", w.lottery_disjoint)?;
-        row.set_item("lottery_combinatorial", w.lottery_combinatorial)?;
-        widths.append(row)?;
-    }
+    let widths = experiments::sweep_widths(py, &result)?;
     d.set_item("widths", widths)?;
     Ok(d)
 }
@@ -525,5 +518,12 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(summarise_sweep, m)?)?;
     m.add_function(wrap_pyfunction!(run_sweep, m)?)?;
     m.add_function(wrap_pyfunction!(census, m)?)?;
+    m.add_function(wrap_pyfunction!(landscape::landscape_slice, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments::experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments::tickets_experiment, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments::run_job, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments::write_figures, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments::figures, m)?)?;
+    m.add_class::<experiments::Staged>()?;
     Ok(())
 }

@@ -17,4 +17,5 @@ def test_the_notebook_runs_top_to_bottom(tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert (tmp_path / "width_sweep.png").stat().st_size > 1000
-    assert (tmp_path / "escape.png").stat().st_size > 1000
+    for png in ("escape.png", "tickets.png", "saddle_slice.png"):
+        assert (tmp_path / png).stat().st_size > 1000, png

@@ -11,6 +11,6 @@ def test_stubs_match_the_native_module():
     if not stub.exists():
         stub = pathlib.Path(__file__).resolve().parents[1] / "escape_dims" / "_engine.pyi"
     tree = ast.parse(stub.read_text())
-    stubbed = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    stubbed = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
     native = {n for n in dir(engine) if not n.startswith("_") and callable(getattr(engine, n))}
     assert stubbed == native

@@ -43,6 +43,7 @@ pub const MAX_DAMPING_INCREASES: usize = 12;
 
 /// Why [`converge`] stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Convergence {
     /// The gradient norm fell below [`GRADIENT_TOLERANCE`] after this many Newton steps.
     Converged {
@@ -60,6 +61,7 @@ pub enum Convergence {
 
 /// What kind of critical point a point is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CriticalKind {
     /// Every eigenvalue positive: a strict local minimum.
     Minimum,
@@ -118,6 +120,7 @@ impl CriticalKind {
 
 /// A classified point: its loss, gradient norm, spectrum summary and kind.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CriticalPoint {
     /// Loss at the point.
     pub loss: f64,

@@ -161,6 +161,7 @@ pub fn mask_basis(mask: &[bool]) -> Array2<f64> {
 
 /// What kind of point training ended at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum EndKind {
     /// Loss below the success threshold: the teacher's global minimum.
     GlobalMinimum,
@@ -184,6 +185,7 @@ impl EndKind {
 
 /// An end point's loss, gradient norm and Hessian spectrum summary.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EndPoint {
     /// Loss at the point.
     pub loss: f64,

@@ -259,6 +259,7 @@ impl Default for CensusConfig {
 
 /// Where gradient flow and the finish took one initial point.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EndPoint {
     /// The student's width.
     pub width: usize,
@@ -482,6 +483,7 @@ pub fn census(task: &Task, config: &CensusConfig) -> Vec<WidthCensus> {
 
 /// How a bad minimum was embedded in the next width.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Embedding {
     /// Neuron `neuron` split with output-weight share `mu`.
     Split {
@@ -506,6 +508,7 @@ impl Embedding {
 
 /// What one embedding did to a bad minimum.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct WideningOutcome {
     /// The bad minimum's width and id in its census.
     pub from: (usize, usize),
@@ -530,6 +533,7 @@ pub struct WideningOutcome {
 
 /// A bad minimum to embed: what a widening job needs of it.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct WideningStart {
     /// Its width and id in its census.
     pub from: (usize, usize),

@@ -12,7 +12,7 @@ use crate::core::spectrum::Spectrum;
 use crate::core::task::{Task, TaskConfig};
 use crate::core::train::TrainConfig;
 use crate::experiments::outcome::{Outcome, RunSettings, SteppedRun};
-use crate::experiments::parallel::par_map;
+use crate::experiments::staged;
 use std::sync::Arc;
 
 /// Settings of the escape experiment.
@@ -83,6 +83,7 @@ impl Default for EscapeConfig {
 
 /// How a stuck network is widened.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Embedding {
     /// Neuron `neuron` split with coefficient `mu`.
     Split {
@@ -107,6 +108,7 @@ impl Embedding {
 
 /// One embedding of one stuck case, and what happened after it.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EscapeAttempt {
     /// How it was embedded.
     pub embedding: Embedding,
@@ -122,6 +124,7 @@ pub struct EscapeAttempt {
 
 /// A stuck narrow student and its embeddings.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EscapeCase {
     /// Student seed.
     pub seed: u64,
@@ -315,43 +318,47 @@ pub fn analyse_case(
     }
 }
 
-/// Runs the escape experiment: search for stuck students, analyse up to `max_cases`, and sweep
-/// mu for the first.
-pub fn run_escape(config: &EscapeConfig) -> EscapeResult {
-    let task = Arc::new(Task::generate(config.task));
-    let seeds: Vec<u64> = (0..config.search_seeds)
+/// The seeds the escape experiment searches for stuck students.
+pub fn search_seeds(config: &EscapeConfig) -> Vec<u64> {
+    (0..config.search_seeds)
         .map(|i| config.first_seed + i)
-        .collect();
-    let trained = par_map(&seeds, |&s| (s, narrow_run(&task, config, s).finish()));
-    let searched: Vec<(u64, f64)> = trained.iter().map(|(s, o)| (*s, o.final_loss)).collect();
-    let stuck: Vec<(u64, Vec<f64>)> = trained
-        .into_iter()
+        .collect()
+}
+
+/// The stuck cases among the searched seeds' outcomes (in seed order, at most `max_cases`).
+pub fn stuck_cases(config: &EscapeConfig, trained: &[(u64, Outcome)]) -> Vec<(u64, Vec<f64>)> {
+    trained
+        .iter()
         .filter(|(_, o)| is_stuck(config, o))
         .take(config.max_cases)
-        .map(|(s, o)| (s, o.params))
-        .collect();
-    let cases = par_map(&stuck, |(s, p)| analyse_case(&task, config, *s, p.clone()));
-    let mu_sweep = match cases.first() {
-        Some(case) => {
-            let neuron = match case.attempts[0].embedding {
-                Embedding::Split { neuron, .. } => neuron,
-                Embedding::ZeroOutput => 0,
-            };
-            let net = Network {
-                shape: Shape::new(task.config.input_dim, config.width),
-                activation: task.config.activation,
-                params: case.params.clone(),
-            };
-            par_map(&config.mu_sweep, |&mu| {
-                (mu, min_eigenvalue(&task, &split_neuron(&net, neuron, mu)))
-            })
-        }
-        None => Vec::new(),
+        .map(|(s, o)| (*s, o.params.clone()))
+        .collect()
+}
+
+/// The network and neuron of the mu sweep: the first case's split neuron (its best one).
+pub fn mu_sweep_start(task: &Task, config: &EscapeConfig, case: &EscapeCase) -> (Network, usize) {
+    let neuron = match case.attempts[0].embedding {
+        Embedding::Split { neuron, .. } => neuron,
+        Embedding::ZeroOutput => 0,
     };
-    EscapeResult {
-        config: config.clone(),
-        searched,
-        cases,
-        mu_sweep,
+    let net = Network {
+        shape: Shape::new(task.config.input_dim, config.width),
+        activation: task.config.activation,
+        params: case.params.clone(),
+    };
+    (net, neuron)
+}
+
+/// The smallest Hessian eigenvalue after splitting `neuron` of `net` with share `mu`.
+pub fn mu_point(task: &Task, net: &Network, neuron: usize, mu: f64) -> f64 {
+    min_eigenvalue(task, &split_neuron(net, neuron, mu))
+}
+
+/// Runs the escape experiment: search for stuck students, analyse up to `max_cases`, and sweep
+/// mu for the first (the three stages of [`crate::experiments::staged`], on every core).
+pub fn run_escape(config: &EscapeConfig) -> EscapeResult {
+    match staged::run_staged(staged::Experiment::Escape(config.clone())) {
+        staged::Finished::Escape(r) => r,
+        _ => unreachable!("the escape experiment ends with its result"),
     }
 }

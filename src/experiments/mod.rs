@@ -6,6 +6,7 @@ pub mod census;
 pub mod escape;
 pub mod outcome;
 pub mod parallel;
+pub mod staged;
 pub mod stats;
 pub mod subspace;
 pub mod sweep;

@@ -93,6 +93,7 @@ pub fn polish_end_point(
 
 /// The result of one run.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Outcome {
     /// Loss when training stopped, before polishing.
     pub trained_loss: f64,

@@ -187,22 +187,25 @@ pub fn run_in_subspace(
     }
 }
 
-/// Runs the subspace experiment.
-pub fn run_subspace(config: &SubspaceConfig) -> SubspaceResult {
-    let task = Arc::new(Task::generate(config.task));
-    let jobs: Vec<(usize, u64)> = config
+/// The subspace experiment's jobs: (dimension, seed), dimension by dimension.
+pub fn jobs(config: &SubspaceConfig) -> Vec<(usize, u64)> {
+    config
         .dimensions
         .iter()
         .flat_map(|&d| (0..config.seeds).map(move |i| (d, config.first_seed + i)))
-        .collect();
-    let losses = par_map(&jobs, |&(d, s)| run_in_subspace(&task, config, d, s));
+        .collect()
+}
+
+/// Tabulates the final losses of [`jobs`] (in job order).
+pub fn summarise(config: &SubspaceConfig, losses: &[f64]) -> SubspaceResult {
+    let jobs = jobs(config);
     let rows = config
         .dimensions
         .iter()
         .map(|&d| {
             let these: Vec<f64> = jobs
                 .iter()
-                .zip(&losses)
+                .zip(losses)
                 .filter(|((dd, _), _)| *dd == d)
                 .map(|(_, &l)| l)
                 .collect();
@@ -217,4 +220,11 @@ pub fn run_subspace(config: &SubspaceConfig) -> SubspaceResult {
         config: config.clone(),
         rows,
     }
+}
+
+/// Runs the subspace experiment.
+pub fn run_subspace(config: &SubspaceConfig) -> SubspaceResult {
+    let task = Arc::new(Task::generate(config.task));
+    let losses = par_map(&jobs(config), |&(d, s)| run_in_subspace(&task, config, d, s));
+    summarise(config, &losses)
 }

@@ -45,6 +45,7 @@ impl Default for SweepConfig {
 
 /// One run of a sweep.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SweepRun {
     /// Student width.
     pub width: usize,

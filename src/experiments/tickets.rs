@@ -130,6 +130,7 @@ fn alpha_rows(alphas: &[f64], outcomes: &[(bool, &[bool])]) -> Vec<AlphaRow> {
 
 /// One ticket and its fate.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TicketRun {
     /// Ticket seed.
     pub seed: u64,
@@ -355,6 +356,7 @@ impl Default for WeightTicketConfig {
 
 /// One dense student's ticket and its fate.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct WeightTicketRun {
     /// Seed of the dense student.
     pub seed: u64,
@@ -632,6 +634,14 @@ pub fn run_weight_tickets(config: &WeightTicketConfig) -> WeightTicketResult {
     let task = Arc::new(Task::generate(config.task));
     let seeds: Vec<u64> = (0..config.seeds).map(|i| config.first_seed + i).collect();
     let runs = par_map(&seeds, |&s| run_weight_ticket(&task, config, s));
+    summarise_weight_tickets(config, runs)
+}
+
+/// Tabulates finished weight-level tickets.
+pub fn summarise_weight_tickets(
+    config: &WeightTicketConfig,
+    runs: Vec<WeightTicketRun>,
+) -> WeightTicketResult {
     let outcomes: Vec<(bool, &[bool])> = runs
         .iter()
         .map(|r| (r.ticket_alone_success, r.embedded_success.as_slice()))

@@ -15,6 +15,7 @@ use crate::core::train::TrainConfig;
 use crate::experiments::census::{self, Embedding, EndPoint, WideningOutcome, WideningStart};
 use crate::experiments::escape::EscapeConfig;
 use crate::experiments::outcome::RunSettings;
+use crate::experiments::subspace::SubspaceConfig;
 use crate::experiments::sweep::{self, SweepConfig, SweepRun};
 use crate::experiments::tickets::{self, NeuronTicketConfig, TicketOutcome, WeightTicketConfig};
 use crate::settings::{Granularity, SceneKind, Settings};
@@ -216,6 +217,38 @@ pub fn escape_config(settings: &Settings) -> EscapeConfig {
             ..d.continue_run
         },
         ..d
+    }
+}
+
+/// The escape experiment of `settings` over `runs` seeds from `case`, every stuck one analysed:
+/// with `runs = 1` exactly the escape scene's one student ([`escape_config`]).
+pub fn escape_search_config(settings: &Settings) -> EscapeConfig {
+    EscapeConfig {
+        search_seeds: settings.runs as u64,
+        max_cases: settings.runs as usize,
+        ..escape_config(settings)
+    }
+}
+
+/// The subspace experiment of `settings`: the width-`width` student of the settings' task,
+/// trained with the experiment's optimiser and steps in random subspaces of `dimensions`
+/// (by default the science notes' 4, 8, ... below the student's parameter count, and the count
+/// itself), `runs` seeds each.
+pub fn subspace_config(settings: &Settings, dimensions: Option<Vec<usize>>) -> SubspaceConfig {
+    let width = settings.width as usize;
+    let p = Shape::new(settings.input_dim as usize, width).num_params();
+    let dimensions = dimensions.unwrap_or_else(|| {
+        let mut d: Vec<usize> = (1..).map(|k| 4 * k).take_while(|&d| d < p).collect();
+        d.push(p);
+        d
+    });
+    SubspaceConfig {
+        task: settings.task_config(),
+        width,
+        dimensions,
+        seeds: settings.runs as u64,
+        first_seed: 1,
+        run: run_settings(settings),
     }
 }
 
