@@ -14,7 +14,11 @@
 #   4. live slices and the 3-D view (bench/live.mjs): slices per second while training, the
 #      training speed with live slices on and off, and the median frame while turning a 101x101
 #      surface in software WebGL;
-#   5. soak: SOAK_MINUTES (default 5) of training, then as many of back-to-back sweeps, with the
+#   5. the engine from Python against JAX (bench/python_bench.py): per-call time of the loss and
+#      gradient, the exact Hessian, and the Hessian with its eigen-decomposition, at widths
+#      8/32/64 and N = 256 and 10 000, on one core, with the values checked against each other
+#      (the package is built as a wheel into the JAX environment);
+#   6. soak: SOAK_MINUTES (default 5) of training, then as many of back-to-back sweeps, with the
 #      JS heap's and the renderer's memory growth per minute (bench/soak.mjs; SOAK_MINUTES=0
 #      skips it).
 # Usage: bash scripts/bench.sh [OUT_JSON]   (default bench-results.json)
@@ -80,6 +84,14 @@ echo "bench.sh: browser benchmark"
 node bench/run.mjs target/bench-native.json "$OUT" target/bench-jax.json
 echo "bench.sh: live slices and the 3-D view"
 node bench/live.mjs "$OUT"
+echo "bench.sh: the engine from Python against JAX (one core)"
+target/py-venv/bin/maturin build --release -m python/Cargo.toml -i "$VENV/bin/python" -o target/wheels
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+  target/wheels/escape_dims-*-cp*.whl
+env JAX_PLATFORMS=cpu \
+  XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 RAYON_NUM_THREADS=1 \
+  "${PIN[@]}" "$VENV/bin/python" bench/python_bench.py "$OUT"
 if [ "${SOAK_MINUTES:-5}" != "0" ]; then
   echo "bench.sh: soak (${SOAK_MINUTES:-5} minutes of training, then of sweeps)"
   node bench/soak.mjs "$OUT"

@@ -32,6 +32,7 @@
 //!   - [`experiments::escape`]: escape from bad minima by embedding in a wider network;
 //!   - [`experiments::subspace`]: training in random subspaces (intrinsic dimension);
 //!   - [`experiments::census`]: the census of minima per width, and what widening does to each bad one;
+//!   - [`experiments::staged`]: every experiment as rounds of independent jobs (for clusters: the Python package's Dask runs);
 //!   - [`experiments::outcome`], [`experiments::stats`], [`experiments::parallel`]: shared parts.
 //! - `figures` (binary, native): runs every experiment and writes CSV, SVG and a summary.
 //! - [`charts`]: every chart (experiments, spectrum, loss, fit, slice) on any plotters backend, SVG (figures, tests) or canvas (page), and the one palette ([`charts::palette`]).

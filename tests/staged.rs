@@ -34,19 +34,29 @@ fn staged_runs_equal_the_one_machine_runs() {
     let Finished::Sweep(r) = f else { panic!() };
     assert_eq!(n, 1);
     let direct = sweep::run_sweep(&plan.sweep);
-    assert_eq!(tables::width_sweep_runs(&r), tables::width_sweep_runs(&direct));
+    assert_eq!(
+        tables::width_sweep_runs(&r),
+        tables::width_sweep_runs(&direct)
+    );
     assert_eq!(tables::width_sweep(&r), tables::width_sweep(&direct));
 
     let (f, _) = staged_in_reverse(Experiment::NeuronTickets(plan.neuron_tickets.clone()));
-    let Finished::NeuronTickets(nt) = f else { panic!() };
+    let Finished::NeuronTickets(nt) = f else {
+        panic!()
+    };
     let (f, _) = staged_in_reverse(Experiment::WeightTickets(plan.weight_tickets.clone()));
-    let Finished::WeightTickets(wt) = f else { panic!() };
+    let Finished::WeightTickets(wt) = f else {
+        panic!()
+    };
     let direct_nt = tickets::run_neuron_tickets(&plan.neuron_tickets);
     let direct_wt = tickets::run_weight_tickets(&plan.weight_tickets);
     // (Rates of no runs are NaN, so the results compare by their runs and their table.)
     assert_eq!(nt.tickets, direct_nt.tickets);
     assert_eq!(wt.runs, direct_wt.runs);
-    assert_eq!(tables::tickets(&nt, &wt), tables::tickets(&direct_nt, &direct_wt));
+    assert_eq!(
+        tables::tickets(&nt, &wt),
+        tables::tickets(&direct_nt, &direct_wt)
+    );
 
     let (f, n) = staged_in_reverse(Experiment::Escape(plan.escape.clone()));
     let Finished::Escape(e) = f else { panic!() };
@@ -66,7 +76,10 @@ fn staged_runs_equal_the_one_machine_runs() {
     let direct = census::run_census(&plan.census);
     assert_eq!(n, 2, "end points, then widening");
     assert_eq!(tables::census(&c), tables::census(&direct));
-    assert_eq!(tables::census_widening(&c), tables::census_widening(&direct));
+    assert_eq!(
+        tables::census_widening(&c),
+        tables::census_widening(&direct)
+    );
 }
 
 #[test]
@@ -99,6 +112,9 @@ fn outputs_of_the_wrong_number_or_kind_are_refused() {
     assert!(err.contains("another kind"), "{err}");
     let err = escape_dims::experiments::staged::try_run_work(&tickets, &task, &run.jobs()[0])
         .unwrap_err();
-    assert!(err.contains("not a job of the subspace experiment"), "{err}");
+    assert!(
+        err.contains("not a job of the subspace experiment"),
+        "{err}"
+    );
     assert!(run.result().is_none());
 }

@@ -19,15 +19,27 @@ def init(**settings: Setting) -> Array:
     """The initial parameters of the student of `width` and `seed`."""
 
 def num_params(**settings: Setting) -> int: ...
-def loss(params: Array, **settings: Setting) -> float: ...
-def loss_and_gradient(params: Array, **settings: Setting) -> Tuple[float, Array]: ...
-def hessian(params: Array, **settings: Setting) -> Array:
+# loss, gradient, Hessian, spectrum and classification: on the settings' task, or on `inputs`
+# (N x dim) and `targets` (N) when given.
+def loss(
+    params: Array, inputs: Optional[Array] = None, targets: Optional[Array] = None, **settings: Setting
+) -> float: ...
+def loss_and_gradient(
+    params: Array, inputs: Optional[Array] = None, targets: Optional[Array] = None, **settings: Setting
+) -> Tuple[float, Array]: ...
+def hessian(
+    params: Array, inputs: Optional[Array] = None, targets: Optional[Array] = None, **settings: Setting
+) -> Array:
     """The exact Hessian, p x p."""
 
-def spectrum(params: Array, **settings: Setting) -> Tuple[Array, Array]:
+def spectrum(
+    params: Array, inputs: Optional[Array] = None, targets: Optional[Array] = None, **settings: Setting
+) -> Tuple[Array, Array]:
     """Eigenvalues ascending, unit eigenvectors as columns."""
 
-def classify_point(params: Array, **settings: Setting) -> dict[str, Any]:
+def classify_point(
+    params: Array, inputs: Optional[Array] = None, targets: Optional[Array] = None, **settings: Setting
+) -> dict[str, Any]:
     """loss, gradient_norm, min_eigenvalue, max_eigenvalue, tolerance, kind, index, flat."""
 
 def train(params: Optional[Array] = None, **settings: Setting) -> dict[str, Any]:

@@ -42,7 +42,10 @@ struct Spec {
 impl Spec {
     fn text(&self) -> String {
         let dims = self.dimensions.as_ref().map_or(String::new(), |d| {
-            d.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+            d.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         });
         format!(
             "{}|{}|{dims}|{}",
@@ -406,7 +409,10 @@ fn end_point_into(d: &Bound<'_, PyDict>, prefix: &str, e: &EndPoint) -> PyResult
     d.set_item(format!("{prefix}loss"), e.loss)?;
     d.set_item(format!("{prefix}gradient_norm"), e.gradient_norm)?;
     d.set_item(format!("{prefix}min_eigenvalue"), e.min_eigenvalue)?;
-    d.set_item(format!("{prefix}negative_eigenvalues"), e.negative_eigenvalues)?;
+    d.set_item(
+        format!("{prefix}negative_eigenvalues"),
+        e.negative_eigenvalues,
+    )?;
     d.set_item(format!("{prefix}kind"), e.kind.name())?;
     Ok(())
 }

@@ -23,7 +23,12 @@ fn trajectory_of(t: &Bound<'_, PyAny>, n: usize) -> PyResult<Vec<Vec<f64>>> {
             arr.shape()[1]
         )));
     }
-    let rows: Vec<Vec<f64>> = arr.as_array().rows().into_iter().map(|r| r.to_vec()).collect();
+    let rows: Vec<Vec<f64>> = arr
+        .as_array()
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec())
+        .collect();
     if rows.iter().flatten().any(|x| !x.is_finite()) {
         return Err(PyValueError::new_err("trajectory points must be finite"));
     }
@@ -57,35 +62,31 @@ pub fn landscape_slice<'py>(
         ));
     }
     let (res, extent) = (s.resolution as usize, s.extent);
-    let (slice, min_eigenvalue) = py.detach(|| -> Result<(Slice, Option<f64>), String> {
-        let task = task_of(&s);
-        let objective = Objective::new(&task, s.width as usize);
-        let (plane, min) = match kind {
-            PlaneKind::Random => (
-                Plane::random(
-                    shape,
-                    &centre,
-                    s.seed as u64,
-                    s.random_plane_moves_biases(),
+    let (slice, min_eigenvalue) = py
+        .detach(|| -> Result<(Slice, Option<f64>), String> {
+            let task = task_of(&s);
+            let objective = Objective::new(&task, s.width as usize);
+            let (plane, min) = match kind {
+                PlaneKind::Random => (
+                    Plane::random(shape, &centre, s.seed as u64, s.random_plane_moves_biases()),
+                    None,
                 ),
-                None,
-            ),
-            PlaneKind::Pca => (
-                Plane::pca(trajectory.as_deref().unwrap_or_default(), &centre).ok_or(
-                    "the trajectory spans less than two dimensions: no PCA plane".to_string(),
-                )?,
-                None,
-            ),
-            PlaneKind::Hessian => {
-                let (plane, min) = escape_dims::jobs::hessian_plane(&objective, &centre);
-                (plane, Some(min))
-            }
-        };
-        let mut slice = Slice::new(plane, res, extent);
-        slice.compute_all(&objective);
-        Ok((slice, min))
-    })
-    .map_err(PyValueError::new_err)?;
+                PlaneKind::Pca => (
+                    Plane::pca(trajectory.as_deref().unwrap_or_default(), &centre).ok_or(
+                        "the trajectory spans less than two dimensions: no PCA plane".to_string(),
+                    )?,
+                    None,
+                ),
+                PlaneKind::Hessian => {
+                    let (plane, min) = escape_dims::jobs::hessian_plane(&objective, &centre);
+                    (plane, Some(min))
+                }
+            };
+            let mut slice = Slice::new(plane, res, extent);
+            slice.compute_all(&objective);
+            Ok((slice, min))
+        })
+        .map_err(PyValueError::new_err)?;
     let r = slice.resolution;
     let coords: Vec<f64> = (0..r).map(|i| slice.coord(i)).collect();
     let d = PyDict::new(py);

@@ -73,6 +73,68 @@ pub(crate) fn task_of(s: &Settings) -> Arc<Task> {
     Arc::new(Task::generate(s.task_config()))
 }
 
+/// A data set given from Python: inputs (N x d) and targets (N), or neither.
+type Data = Option<(numpy::ndarray::Array2<f64>, Vec<f64>)>;
+
+/// The `inputs` and `targets` arguments: both or neither; N x `dim` and N finite float64.
+fn data_of(
+    s: &Settings,
+    inputs: Option<&Bound<'_, PyAny>>,
+    targets: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Data> {
+    let (inputs, targets) = match (inputs, targets) {
+        (None, None) => return Ok(None),
+        (Some(x), Some(y)) => (x, y),
+        _ => {
+            return Err(PyValueError::new_err(
+                "give inputs and targets together (or neither, for the settings' task)",
+            ))
+        }
+    };
+    let d = s.input_dim as usize;
+    let x: numpy::PyReadonlyArray2<'_, f64> = inputs.extract().map_err(|_| {
+        PyValueError::new_err(format!(
+            "inputs must be a 2-D numpy array of float64, N x {d}"
+        ))
+    })?;
+    let y: PyReadonlyArray1<'_, f64> = targets
+        .extract()
+        .map_err(|_| PyValueError::new_err("targets must be a 1-D numpy array of float64"))?;
+    let x = x.as_array().to_owned();
+    let y = y.as_array().to_vec();
+    if x.ncols() != d || x.nrows() != y.len() || y.is_empty() {
+        return Err(PyValueError::new_err(format!(
+            "inputs are {} x {} and targets have {} entries: need N x {d} (dim = {d}) and N",
+            x.nrows(),
+            x.ncols(),
+            y.len()
+        )));
+    }
+    if x.iter().chain(&y).any(|v| !v.is_finite()) {
+        return Err(PyValueError::new_err("inputs and targets must be finite"));
+    }
+    Ok(Some((x, y)))
+}
+
+/// The task of the settings, or the given data with the settings' activation (targets used as
+/// given, no teacher).
+fn task_with(s: &Settings, data: Data) -> Arc<Task> {
+    match data {
+        None => task_of(s),
+        Some((inputs, targets)) => Arc::new(Task {
+            config: escape_dims::core::task::TaskConfig {
+                samples: targets.len(),
+                ..s.task_config()
+            },
+            inputs,
+            targets,
+            teacher: Vec::new(),
+            target_mean: 0.0,
+            target_std: 1.0,
+        }),
+    }
+}
+
 /// A parameter vector: a 1-D float64 array of `n` finite numbers, or `ValueError`.
 pub(crate) fn params_of(array: &Bound<'_, PyAny>, n: usize, what: &str) -> PyResult<Vec<f64>> {
     let arr: PyReadonlyArray1<'_, f64> = array.extract().map_err(|_| {
@@ -175,27 +237,34 @@ fn num_params(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<usize> {
     Ok(shape_of(&settings_of(kwargs)?).num_params())
 }
 
-/// The training loss (mean squared error on standardised targets) at `params`.
+/// The training loss (mean squared error on standardised targets) at `params`: on the
+/// settings' task, or on `inputs` (N x `dim`) and `targets` (N) when given (as the gradient,
+/// Hessian, spectrum and classification are).
 #[pyfunction]
-#[pyo3(signature = (params, **kwargs))]
+#[pyo3(signature = (params, inputs=None, targets=None, **kwargs))]
 fn loss(
     py: Python<'_>,
     params: &Bound<'_, PyAny>,
+    inputs: Option<&Bound<'_, PyAny>>,
+    targets: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<f64> {
-    let (l, _) = loss_and_gradient_impl(py, params, kwargs)?;
+    let (l, _) = loss_and_gradient_impl(py, params, inputs, targets, kwargs)?;
     Ok(l)
 }
 
 fn loss_and_gradient_impl(
     py: Python<'_>,
     params: &Bound<'_, PyAny>,
+    inputs: Option<&Bound<'_, PyAny>>,
+    targets: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(f64, Vec<f64>)> {
     let s = settings_of(kwargs)?;
+    let data = data_of(&s, inputs, targets)?;
     let x = params_of(params, shape_of(&s).num_params(), "params")?;
     Ok(py.detach(|| {
-        let t = task_of(&s);
+        let t = task_with(&s, data);
         let o = Objective::new(&t, s.width as usize);
         let mut g = vec![0.0; x.len()];
         let l = o.loss_and_gradient(&x, &mut g);
@@ -205,29 +274,34 @@ fn loss_and_gradient_impl(
 
 /// The loss and its gradient at `params`.
 #[pyfunction]
-#[pyo3(signature = (params, **kwargs))]
+#[pyo3(signature = (params, inputs=None, targets=None, **kwargs))]
 fn loss_and_gradient<'py>(
     py: Python<'py>,
     params: &Bound<'py, PyAny>,
+    inputs: Option<&Bound<'py, PyAny>>,
+    targets: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(f64, Bound<'py, PyArray1<f64>>)> {
-    let (l, g) = loss_and_gradient_impl(py, params, kwargs)?;
+    let (l, g) = loss_and_gradient_impl(py, params, inputs, targets, kwargs)?;
     Ok((l, array(py, g)))
 }
 
 /// The exact Hessian of the loss at `params` (p x p).
 #[pyfunction]
-#[pyo3(signature = (params, **kwargs))]
+#[pyo3(signature = (params, inputs=None, targets=None, **kwargs))]
 fn hessian<'py>(
     py: Python<'py>,
     params: &Bound<'py, PyAny>,
+    inputs: Option<&Bound<'py, PyAny>>,
+    targets: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let s = settings_of(kwargs)?;
+    let data = data_of(&s, inputs, targets)?;
     let n = shape_of(&s).num_params();
     let x = params_of(params, n, "params")?;
     let h = py.detach(|| {
-        let t = task_of(&s);
+        let t = task_with(&s, data);
         Objective::new(&t, s.width as usize).hessian(&x)
     });
     matrix(py, h.iter().copied().collect(), n, n)
@@ -235,17 +309,20 @@ fn hessian<'py>(
 
 /// The Hessian's eigenvalues (ascending) and unit eigenvectors (as columns) at `params`.
 #[pyfunction]
-#[pyo3(signature = (params, **kwargs))]
+#[pyo3(signature = (params, inputs=None, targets=None, **kwargs))]
 fn spectrum<'py>(
     py: Python<'py>,
     params: &Bound<'py, PyAny>,
+    inputs: Option<&Bound<'py, PyAny>>,
+    targets: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyAny>)> {
     let s = settings_of(kwargs)?;
+    let data = data_of(&s, inputs, targets)?;
     let n = shape_of(&s).num_params();
     let x = params_of(params, n, "params")?;
     let sp = py.detach(|| {
-        let t = task_of(&s);
+        let t = task_with(&s, data);
         Spectrum::of_symmetric(&Objective::new(&t, s.width as usize).hessian(&x))
     });
     let mut cols = vec![0.0; n * n];
@@ -261,16 +338,19 @@ fn spectrum<'py>(
 /// and largest eigenvalue, tolerance and kind (`minimum`, `degenerate minimum`, `saddle`, `not
 /// converged`) with the saddle's index.
 #[pyfunction]
-#[pyo3(signature = (params, **kwargs))]
+#[pyo3(signature = (params, inputs=None, targets=None, **kwargs))]
 fn classify_point<'py>(
     py: Python<'py>,
     params: &Bound<'py, PyAny>,
+    inputs: Option<&Bound<'py, PyAny>>,
+    targets: Option<&Bound<'py, PyAny>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let s = settings_of(kwargs)?;
+    let data = data_of(&s, inputs, targets)?;
     let x = params_of(params, shape_of(&s).num_params(), "params")?;
     let c = py.detach(|| {
-        let t = task_of(&s);
+        let t = task_with(&s, data);
         classify(&Objective::new(&t, s.width as usize), &x)
     });
     let d = PyDict::new(py);

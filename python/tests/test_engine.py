@@ -110,3 +110,36 @@ def test_a_sweep_from_python_equals_the_figures_command():
     parts = [ed.sweep_job(j, **settings) for j in jobs[:12]]
     assert parts == result["runs"][:12]
     assert ed.summarise_sweep(list(reversed(result["runs"])), **settings)["csv"] == result["csv"]
+
+
+def test_a_researchers_own_data_gives_the_loss_numpy_computes():
+    # The settings' task given back as data gives the same bits.
+    t = ed.task(width=5)
+    p = ed.init(width=5, seed=2)
+    assert ed.loss(p, t["inputs"], t["targets"], width=5) == ed.loss(p, width=5)
+    # Ten thousand inputs of one's own: the loss is numpy's, the gradient and Hessian the
+    # loss's derivatives (central differences).
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(10_000, 3))
+    y = np.sin(x @ np.array([1.0, -0.5, 0.25]))
+    p = ed.init(width=6, dim=3, seed=1)
+    n, d = 6, 3
+    w, b, a, c = p[: n * d].reshape(n, d), p[n * d : n * d + n], p[n * d + n : n * d + 2 * n], p[-1]
+    ours, g = ed.loss_and_gradient(p, x, y, width=6, dim=3)
+    assert ours == pytest.approx(np.mean((np.tanh(x @ w.T + b) @ a + c - y) ** 2), rel=1e-12)
+    h = ed.hessian(p, x, y, width=6, dim=3)
+    for i in (0, 7, n * d + n + 2, p.size - 1):
+        e = np.zeros_like(p)
+        e[i] = 1e-5
+        lp, gp = ed.loss_and_gradient(p + e, x, y, width=6, dim=3)
+        lm, gm = ed.loss_and_gradient(p - e, x, y, width=6, dim=3)
+        assert g[i] == pytest.approx((lp - lm) / 2e-5, rel=1e-6, abs=1e-10)
+        assert h[:, i] == pytest.approx((gp - gm) / 2e-5, rel=1e-5, abs=1e-8)
+    with pytest.raises(ValueError, match="need N x 3"):
+        ed.loss(p, x[:, :2], y, width=6, dim=3)
+    with pytest.raises(ValueError, match="together"):
+        ed.loss(p, x, width=6, dim=3)
+    bad = x.copy()
+    bad[5, 1] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        ed.loss(p, bad, y, width=6, dim=3)

@@ -250,7 +250,10 @@ impl StagedRun {
             ));
         }
         if self.jobs.is_empty() {
-            return Err(format!("the {} experiment is finished", self.experiment.name()));
+            return Err(format!(
+                "the {} experiment is finished",
+                self.experiment.name()
+            ));
         }
         self.progress = self.advance(outputs)?;
         self.jobs = self.next_jobs();
@@ -287,12 +290,10 @@ impl StagedRun {
                 .into_iter()
                 .map(|seed| Work::EscapeSearch { seed })
                 .collect(),
-            (Experiment::Escape(c), Progress::Searched(trained)) => {
-                escape::stuck_cases(c, trained)
-                    .into_iter()
-                    .map(|(seed, params)| Work::EscapeCase { seed, params })
-                    .collect()
-            }
+            (Experiment::Escape(c), Progress::Searched(trained)) => escape::stuck_cases(c, trained)
+                .into_iter()
+                .map(|(seed, params)| Work::EscapeCase { seed, params })
+                .collect(),
             (Experiment::Escape(c), Progress::Analysed(_, cases)) if !cases.is_empty() => {
                 let (net, neuron) = escape::mu_sweep_start(&self.task, c, &cases[0]);
                 c.mu_sweep
@@ -312,12 +313,10 @@ impl StagedRun {
                 .into_iter()
                 .map(|(width, seed)| Work::CensusEnd { width, seed })
                 .collect(),
-            (Experiment::Census(c), Progress::Counted(widths)) => {
-                census::widening_jobs(widths, c)
-                    .into_iter()
-                    .map(|(start, embedding)| Work::Widening { start, embedding })
-                    .collect()
-            }
+            (Experiment::Census(c), Progress::Counted(widths)) => census::widening_jobs(widths, c)
+                .into_iter()
+                .map(|(start, embedding)| Work::Widening { start, embedding })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -393,7 +392,10 @@ impl StagedRun {
                     widening,
                 }))
             }
-            _ => Err(format!("the {} experiment is finished", self.experiment.name())),
+            _ => Err(format!(
+                "the {} experiment is finished",
+                self.experiment.name()
+            )),
         }
     }
 
@@ -415,8 +417,7 @@ pub fn try_run_work(
     task: &Arc<Task>,
     work: &Work,
 ) -> Result<Output, String> {
-    Ok(
-    match (experiment, work) {
+    Ok(match (experiment, work) {
         (Experiment::Sweep(c), &Work::Sweep { width, seed }) => {
             Output::Sweep(sweep::run_job(task, c, width, seed))
         }
@@ -432,14 +433,7 @@ pub fn try_run_work(
         (Experiment::Escape(c), Work::EscapeCase { seed, params }) => {
             Output::EscapeCase(escape::analyse_case(task, c, *seed, params.clone()))
         }
-        (
-            Experiment::Escape(c),
-            Work::EscapeMu {
-                mu,
-                neuron,
-                params,
-            },
-        ) => {
+        (Experiment::Escape(c), Work::EscapeMu { mu, neuron, params }) => {
             let net = Network {
                 shape: Shape::new(task.config.input_dim, c.width),
                 activation: task.config.activation,

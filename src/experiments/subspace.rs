@@ -225,6 +225,8 @@ pub fn summarise(config: &SubspaceConfig, losses: &[f64]) -> SubspaceResult {
 /// Runs the subspace experiment.
 pub fn run_subspace(config: &SubspaceConfig) -> SubspaceResult {
     let task = Arc::new(Task::generate(config.task));
-    let losses = par_map(&jobs(config), |&(d, s)| run_in_subspace(&task, config, d, s));
+    let losses = par_map(&jobs(config), |&(d, s)| {
+        run_in_subspace(&task, config, d, s)
+    });
     summarise(config, &losses)
 }
