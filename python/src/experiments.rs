@@ -9,7 +9,7 @@ use escape_dims::experiments::staged::{
     run_staged, try_run_work, Experiment, Finished, Output, StagedRun, Work,
 };
 use escape_dims::experiments::sweep::SweepResult;
-use escape_dims::experiments::tickets::{AlphaRow, Rate};
+use escape_dims::experiments::tickets::{AlphaRow, Rate, TicketOutcome};
 use escape_dims::figures::presets::{Plan, Preset};
 use escape_dims::jobs;
 use escape_dims::settings::Granularity;
@@ -465,6 +465,24 @@ fn escape_dict<'py>(py: Python<'py>, r: &EscapeResult) -> PyResult<Bound<'py, Py
     Ok(d)
 }
 
+/// One ticket at one alpha, as a row.
+fn ticket_dict<'py>(
+    py: Python<'py>,
+    o: &TicketOutcome,
+    alpha: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let row = PyDict::new(py);
+    row.set_item("seed", o.seed)?;
+    row.set_item("alpha", alpha)?;
+    row.set_item("wins_alone", o.wins_alone)?;
+    row.set_item("loss_alone", o.loss_alone)?;
+    row.set_item("diverged_alone", o.diverged_alone)?;
+    row.set_item("wins_embedded", o.wins_embedded)?;
+    row.set_item("loss_embedded", o.loss_embedded)?;
+    row.set_item("diverged_embedded", o.diverged_embedded)?;
+    Ok(row)
+}
+
 /// A finished experiment as plain data.
 fn finished_dict<'py>(py: Python<'py>, f: &Finished) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -478,16 +496,16 @@ fn finished_dict<'py>(py: Python<'py>, f: &Finished) -> PyResult<Bound<'py, PyDi
             let tickets = PyList::empty(py);
             for t in &r.tickets {
                 for (i, alpha) in r.config.alphas.iter().enumerate() {
-                    let row = PyDict::new(py);
-                    row.set_item("seed", t.seed)?;
-                    row.set_item("alpha", alpha)?;
-                    row.set_item("wins_alone", t.wins_alone)?;
-                    row.set_item("loss_alone", t.loss_alone)?;
-                    row.set_item("diverged_alone", t.alone_diverged)?;
-                    row.set_item("wins_embedded", t.embedded_success[i])?;
-                    row.set_item("loss_embedded", t.embedded_loss[i])?;
-                    row.set_item("diverged_embedded", t.embedded_diverged[i])?;
-                    tickets.append(row)?;
+                    let o = TicketOutcome {
+                        seed: t.seed,
+                        wins_alone: t.wins_alone,
+                        loss_alone: t.loss_alone,
+                        diverged_alone: t.alone_diverged,
+                        wins_embedded: t.embedded_success[i],
+                        loss_embedded: t.embedded_loss[i],
+                        diverged_embedded: t.embedded_diverged[i],
+                    };
+                    tickets.append(ticket_dict(py, &o, *alpha)?)?;
                 }
             }
             d.set_item("level", "neuron")?;
@@ -500,17 +518,18 @@ fn finished_dict<'py>(py: Python<'py>, f: &Finished) -> PyResult<Bound<'py, PyDi
             let tickets = PyList::empty(py);
             for t in &r.runs {
                 for (i, alpha) in r.config.alphas.iter().enumerate() {
-                    let row = PyDict::new(py);
-                    row.set_item("seed", t.seed)?;
-                    row.set_item("alpha", alpha)?;
+                    let o = TicketOutcome {
+                        seed: t.seed,
+                        wins_alone: t.ticket_alone_success,
+                        loss_alone: t.ticket_alone_loss,
+                        diverged_alone: t.alone_diverged,
+                        wins_embedded: t.embedded_success[i],
+                        loss_embedded: t.embedded_loss[i],
+                        diverged_embedded: t.embedded_diverged[i],
+                    };
+                    let row = ticket_dict(py, &o, *alpha)?;
                     row.set_item("dense_success", t.dense_success)?;
                     row.set_item("density", t.density)?;
-                    row.set_item("wins_alone", t.ticket_alone_success)?;
-                    row.set_item("loss_alone", t.ticket_alone_loss)?;
-                    row.set_item("diverged_alone", t.alone_diverged)?;
-                    row.set_item("wins_embedded", t.embedded_success[i])?;
-                    row.set_item("loss_embedded", t.embedded_loss[i])?;
-                    row.set_item("diverged_embedded", t.embedded_diverged[i])?;
                     tickets.append(row)?;
                 }
             }

@@ -16,14 +16,6 @@ SETTINGS = dict(widths=[3, 4, 5, 6, 8, 16], runs=40, esteps=6000)
 
 
 @pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
-@pytest.fixture(scope="module")
 def single():
     return ed.run_sweep(**SETTINGS)
 

@@ -16,14 +16,6 @@ distributed = pytest.importorskip("distributed")
 import escape_dims.distributed as edd
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 def staged_by_hand(name, **kwargs):
     """The experiment stage by stage, each stage's jobs run last to first."""
     run = ed.Staged(name, **kwargs)
