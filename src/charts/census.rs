@@ -3,13 +3,14 @@
 //! vermilion triangles (a way down), points that did not converge hollow grey rings; the
 //! success threshold is the dark grey dashed line.
 
-use crate::charts::axis::{Frame, Spec, Ticks};
+use crate::charts::axis::Ticks;
 use crate::charts::experiments::linear_chart;
+use crate::charts::loss_rows::loss_rows_chart;
 use crate::charts::palette::{REFERENCE, STUDENT, THRESHOLD, TROUBLE};
 use crate::charts::probe::{sci_full, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, err, error_bars, legend_above, line, markers, px, scale_for, sci, titled, Axes,
-    Glyph, Key, Line, DOT, RING, TRIANGLE,
+    blank, err, error_bars, legend_above, line, markers, scale_for, titled, Glyph, Key, Line, DOT,
+    RING, TRIANGLE,
 };
 use crate::charts::{Area, Look};
 use crate::core::critical::CriticalKind;
@@ -38,7 +39,7 @@ pub fn census<DB: DrawingBackend>(
     blank(root)?;
     // One row per width of the census's settings (a width still being computed has an empty
     // row).
-    let rows = r.config.widths.len().max(1) as f64;
+    let _rows = r.config.widths.len().max(1) as f64;
     let area = titled(
         root,
         "Critical points where gradient flow ends, by width (mark area: share of seeds)",
@@ -62,53 +63,13 @@ pub fn census<DB: DrawingBackend>(
         .iter()
         .map(|w| format!("width {w}"))
         .collect();
-    let x_fmt = |v: &f64| sci(10f64.powf(*v));
-    let y_fmt = |y: &f64| {
-        let i = y.round();
-        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-            labels[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
-    let (frame, xa, ya) = Frame::standard(s).axes(
+    let (chart, mut probe) = loss_rows_chart(
         &body,
-        &Spec {
-            range: -32.0..0.5,
-            ticks: Ticks::Log,
-            fmt: &x_fmt,
-        },
-        &Spec {
-            range: -0.5..rows - 0.5,
-            ticks: Ticks::Given((0..r.config.widths.len()).map(|i| i as f64).collect()),
-            fmt: &y_fmt,
-        },
-        false,
-        s,
-    );
-    let mut chart = frame.chart(&body, xa, ya)?;
-    axes(
-        &mut chart,
-        &Axes {
-            x_desc: "loss at the critical point (log scale)",
-            y_desc: "",
-            x_fmt: &x_fmt,
-            y_fmt: &y_fmt,
-            grid: true,
-        },
-        s,
-    )?;
-    let mut probe = Probe::on(
-        chart.plotting_area().get_pixel_range(),
-        Reach::Pixels(px(12.0, s) as f64),
-    );
-    let t = threshold.log10();
-    line(
-        &mut chart,
-        vec![(t, -0.5), (t, rows - 0.5)],
-        THRESHOLD,
-        Line::Dashed,
-        2.0,
+        &labels,
+        -32.0,
+        "loss at the critical point (log scale)",
+        threshold,
+        12.0,
         s,
     )?;
     for w in &r.widths {
@@ -296,58 +257,18 @@ pub fn census_widening<DB: DrawingBackend>(
             sources.push((o.from.0, o.from.1, loss));
         }
     }
-    let rows = sources.len().max(1) as f64;
+    let _rows = sources.len().max(1) as f64;
     let labels: Vec<String> = sources
         .iter()
         .map(|(w, id, _)| format!("width {w}, point {id}"))
         .collect();
-    let x_fmt = |v: &f64| sci(10f64.powf(*v));
-    let y_fmt = |y: &f64| {
-        let i = y.round();
-        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-            labels[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
-    let (frame, xa, ya) = Frame::standard(s).axes(
+    let (mut chart, mut probe) = loss_rows_chart(
         &body,
-        &Spec {
-            range: -32.0..0.5,
-            ticks: Ticks::Log,
-            fmt: &x_fmt,
-        },
-        &Spec {
-            range: -0.5..rows - 0.5,
-            ticks: Ticks::Given((0..sources.len()).map(|i| i as f64).collect()),
-            fmt: &y_fmt,
-        },
-        false,
-        s,
-    );
-    let mut chart = frame.chart(&body, xa, ya)?;
-    axes(
-        &mut chart,
-        &Axes {
-            x_desc: "loss where gradient flow from the embedded point ends (log scale)",
-            y_desc: "",
-            x_fmt: &x_fmt,
-            y_fmt: &y_fmt,
-            grid: true,
-        },
-        s,
-    )?;
-    let mut probe = Probe::on(
-        chart.plotting_area().get_pixel_range(),
-        Reach::Pixels(px(10.0, s) as f64),
-    );
-    let t = threshold.log10();
-    line(
-        &mut chart,
-        vec![(t, -0.5), (t, rows - 0.5)],
-        THRESHOLD,
-        Line::Dashed,
-        2.0,
+        &labels,
+        -32.0,
+        "loss where gradient flow from the embedded point ends (log scale)",
+        threshold,
+        10.0,
         s,
     )?;
     let log = |loss: f64| {

@@ -23,6 +23,7 @@ pub mod census;
 pub mod experiments;
 pub mod fit;
 pub mod loss;
+pub mod loss_rows;
 pub mod palette;
 pub mod probe;
 pub mod slice;

@@ -2,13 +2,14 @@
 //! run's final loss with the success threshold. Measured data is blue, lottery predictions
 //! purple (every k-subset solid, disjoint tickets dashed), the threshold dark grey and dashed.
 
-use crate::charts::axis::{Frame, Spec, Ticks};
+use crate::charts::axis::Ticks;
 use crate::charts::experiments::{linear_chart, MEASURED};
+use crate::charts::loss_rows::loss_rows_chart;
 use crate::charts::palette::{LOTTERY, STUDENT, THRESHOLD};
 use crate::charts::probe::{sci_full, Probe, Reach};
 use crate::charts::style::{
-    axes, blank, err, error_bars, legend_above, line, markers, px, scale_for, sci, titled, Axes,
-    Key, Line, DOT, HOLLOW_TRIANGLE, TRIANGLE,
+    blank, err, error_bars, legend_above, line, markers, scale_for, titled, Key, Line, DOT,
+    HOLLOW_TRIANGLE, TRIANGLE,
 };
 use crate::charts::{Area, Look};
 use crate::experiments::sweep::SweepResult;
@@ -135,7 +136,7 @@ pub fn loss_strips<DB: DrawingBackend>(
 ) -> Result<Probe, String> {
     let s = scale_for(root, look);
     blank(root)?;
-    let rows = r.widths.len().max(1) as f64;
+    let _rows = r.widths.len().max(1) as f64;
     let area = titled(root, "Final loss of every run (log scale)", look, s)?;
     let threshold = r.config.run.threshold;
     let body = legend_above(
@@ -151,53 +152,13 @@ pub fn loss_strips<DB: DrawingBackend>(
         .iter()
         .map(|w| format!("width {}", w.width))
         .collect();
-    let x_fmt = |v: &f64| sci(10f64.powf(*v));
-    let y_fmt = |y: &f64| {
-        let i = y.round();
-        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-            labels[i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
-    let (frame, xa, ya) = Frame::standard(s).axes(
+    let (chart, mut probe) = loss_rows_chart(
         &body,
-        &Spec {
-            range: -20.0..0.5,
-            ticks: Ticks::Log,
-            fmt: &x_fmt,
-        },
-        &Spec {
-            range: -0.5..rows - 0.5,
-            ticks: Ticks::Given((0..r.widths.len()).map(|i| i as f64).collect()),
-            fmt: &y_fmt,
-        },
-        false,
-        s,
-    );
-    let mut chart = frame.chart(&body, xa, ya)?;
-    axes(
-        &mut chart,
-        &Axes {
-            x_desc: "final loss (log scale)",
-            y_desc: "",
-            x_fmt: &x_fmt,
-            y_fmt: &y_fmt,
-            grid: true,
-        },
-        s,
-    )?;
-    let mut probe = Probe::on(
-        chart.plotting_area().get_pixel_range(),
-        Reach::Pixels(px(12.0, s) as f64),
-    );
-    let t = threshold.log10();
-    line(
-        &mut chart,
-        vec![(t, -0.5), (t, rows - 0.5)],
-        THRESHOLD,
-        Line::Dashed,
-        2.0,
+        &labels,
+        -20.0,
+        "final loss (log scale)",
+        threshold,
+        12.0,
         s,
     )?;
     for (row, w) in r.widths.iter().enumerate() {
