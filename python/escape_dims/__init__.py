@@ -17,12 +17,15 @@ Every experiment returns plain data: lists of dicts (``pandas.DataFrame(result["
 (:mod:`escape_dims.distributed`).
 """
 
+import csv as _csv
+import io as _io
+
+from ._engine import census as _census
+from ._engine import experiment as _experiment
 from ._engine import (
     Staged,
     add_zero_neuron,
-    census,
     classify_point,
-    experiment,
     figures,
     hessian,
     init,
@@ -43,6 +46,46 @@ from ._engine import (
     write_figures,
 )
 from ._engine import tickets_experiment as _tickets_experiment
+
+
+def _value(text):
+    """A CSV field as Python: bool, int, float, None (empty) or the text."""
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _rows(text):
+    return [{k: _value(v) for k, v in row.items()} for row in _csv.DictReader(_io.StringIO(text))]
+
+
+def _with_rows(result):
+    if "census_csv" in result:
+        result["points"] = _rows(result["census_csv"])
+        result["widening"] = _rows(result["widening_csv"])
+    return result
+
+
+def experiment(experiment, preset=None, dimensions=None, **settings):
+    """The experiment ``experiment`` (``sweep``, ``neuron_tickets``, ``weight_tickets``,
+    ``escape``, ``subspace``, ``census``) of a figures ``preset`` (``tiny``, ``quick``, ``full``)
+    or of the settings, on every core: lists of dicts (one per row, for ``pandas.DataFrame``)
+    and the figures command's CSV text."""
+    return _with_rows(_experiment(experiment, preset=preset, dimensions=dimensions, **settings))
+
+
+def census(**settings):
+    """The census of minima of the settings (``widths``, ``runs``, ``data``): ``points`` (one
+    dict per distinct critical point of each width) and ``widening`` (one per embedding of a
+    bad minimum), and the figures command's ``census_csv`` and ``widening_csv``."""
+    return _with_rows(_census(**settings))
 
 
 def tickets(**settings):

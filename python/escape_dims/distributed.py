@@ -73,7 +73,9 @@ def run(client, experiment, preset=None, dimensions=None, on_submit=None, **sett
     client: what :func:`escape_dims.experiment` returns for the same arguments, bit for bit."""
     staged = _engine.Staged(experiment, preset=preset, dimensions=dimensions, **settings)
     run_staged(client, [staged], on_submit)
-    return staged.result()
+    from . import _with_rows
+
+    return _with_rows(staged.result())
 
 
 EXPERIMENTS = ("sweep", "neuron_tickets", "weight_tickets", "escape", "subspace", "census")

@@ -30,7 +30,7 @@ def staged_by_hand(name, **kwargs):
 def test_staged_in_reverse_order_equals_the_whole_run(name):
     whole = ed.experiment(name, preset="tiny")
     staged = staged_by_hand(name, preset="tiny")
-    a, b = staged.result(), whole
+    a, b = ed._with_rows(staged.result()), whole
     assert a.keys() == b.keys()
     for key in a:
         if key.endswith("csv"):
@@ -159,3 +159,12 @@ def test_figures_from_a_client_equal_the_figures_command(client, tmp_path):
             assert strip(a) == strip(b)
         else:
             assert a == b, name
+
+
+def test_the_census_rows_are_its_tables():
+    r = ed.census(widths=[3, 4], runs=6)
+    assert len(r["points"]) == r["census_csv"].count("\n") - 1
+    assert sum(p["seeds"] for p in r["points"] if p["width"] == 3) == 6
+    assert all(isinstance(p["global"], bool) and isinstance(p["loss"], float) for p in r["points"])
+    bad = {(p["width"], p["point_id"]) for p in r["points"] if p["type"] == "minimum" and not p["global"]}
+    assert {(w["width"], w["point_id"]) for w in r["widening"]} <= bad
