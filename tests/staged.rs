@@ -1,6 +1,8 @@
 //! The experiments run stage by stage, with every stage's jobs run in reverse order (as a
 //! cluster returns them in any order), give exactly the tables of the one-machine runs.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use escape_dims::experiments::staged::{run_work, Experiment, Finished, StagedRun};
 use escape_dims::experiments::{census, escape, subspace, sweep, tickets};
 use escape_dims::figures::presets::{Plan, Preset};
