@@ -20,7 +20,6 @@ Every experiment returns plain data: lists of dicts (``pandas.DataFrame(result["
 import csv as _csv
 import io as _io
 
-from ._engine import census as _census
 from ._engine import experiment as _experiment
 from ._engine import (
     Staged,
@@ -85,7 +84,7 @@ def census(**settings):
     """The census of minima of the settings (``widths``, ``runs``, ``data``): ``points`` (one
     dict per distinct critical point of each width) and ``widening`` (one per embedding of a
     bad minimum), and the figures command's ``census_csv`` and ``widening_csv``."""
-    return _with_rows(_census(**settings))
+    return _with_rows(_experiment("census", **settings))
 
 
 def tickets(**settings):

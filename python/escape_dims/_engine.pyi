@@ -61,9 +61,6 @@ def summarise_sweep(results: Sequence[dict[str, Any]], **settings: Setting) -> d
 def run_sweep(**settings: Setting) -> dict[str, Any]:
     """summarise_sweep of every job, on every core, with the runs in job order."""
 
-def census(**settings: Setting) -> dict[str, str]:
-    """census_csv and widening_csv: the figures command's census.csv and census_widening.csv."""
-
 def slice(params: Array, trajectory: Optional[Array] = None, **settings: Setting) -> dict[str, Any]:
     """The loss on the res x res grid of the plane `plane` (random, pca, hessian) through
     `params`: a, b (coordinates), losses[i, j] at centre + a[j] u + b[i] v, centre, u, v,

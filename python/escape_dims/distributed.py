@@ -18,7 +18,7 @@ each job is pure (the same job gives the same output), so every seed is counted 
 
 import time
 
-from . import _engine
+from . import _engine, _with_rows
 
 
 def _run(job, settings):
@@ -73,8 +73,6 @@ def run(client, experiment, preset=None, dimensions=None, on_submit=None, **sett
     client: what :func:`escape_dims.experiment` returns for the same arguments, bit for bit."""
     staged = _engine.Staged(experiment, preset=preset, dimensions=dimensions, **settings)
     run_staged(client, [staged], on_submit)
-    from . import _with_rows
-
     return _with_rows(staged.result())
 
 

@@ -90,12 +90,7 @@ impl Spec {
             )));
         }
         if let Some(preset) = &self.preset {
-            let Some(p) = Preset::from_name(preset) else {
-                return Err(PyValueError::new_err(format!(
-                    "unknown preset '{preset}'; the presets are tiny, quick and full"
-                )));
-            };
-            let plan = Plan::of(p);
+            let plan = Plan::of(preset_of(preset)?);
             return Ok(match self.name.as_str() {
                 "sweep" => Experiment::Sweep(plan.sweep),
                 "neuron_tickets" => Experiment::NeuronTickets(plan.neuron_tickets),
@@ -136,13 +131,22 @@ impl Spec {
     }
 }
 
-/// The spec of a Python call: `name`, `preset` or settings, `dimensions`.
+/// The figures preset named `name`, or `ValueError`.
+fn preset_of(name: &str) -> PyResult<Preset> {
+    Preset::from_name(name).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown preset '{name}'; the presets are tiny, quick and full"
+        ))
+    })
+}
+
+/// The spec of a Python call (`name`, `preset` or settings, `dimensions`) and its experiment.
 fn spec_of(
     name: &str,
     preset: Option<String>,
     dimensions: Option<Vec<usize>>,
     kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Spec> {
+) -> PyResult<(Spec, Experiment)> {
     if preset.is_some() && kwargs.is_some_and(|k| !k.is_empty()) {
         return Err(PyValueError::new_err(
             "a preset fixes every setting: give a preset or settings, not both",
@@ -159,8 +163,8 @@ fn spec_of(
         dimensions,
         hash: settings_of(kwargs)?.to_hash(),
     };
-    spec.experiment()?;
-    Ok(spec)
+    let experiment = spec.experiment()?;
+    Ok((spec, experiment))
 }
 
 fn encode<T: serde::Serialize>(x: &T) -> Vec<u8> {
@@ -195,8 +199,8 @@ impl Staged {
         dimensions: Option<Vec<usize>>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Staged> {
-        let spec = spec_of(experiment, preset, dimensions, kwargs)?;
-        let run = StagedRun::new(spec.experiment()?);
+        let (spec, experiment) = spec_of(experiment, preset, dimensions, kwargs)?;
+        let run = StagedRun::new(experiment);
         Ok(Staged {
             spec,
             run,
@@ -288,7 +292,7 @@ pub fn experiment<'py>(
     dimensions: Option<Vec<usize>>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let e = spec_of(experiment, preset, dimensions, kwargs)?.experiment()?;
+    let (_, e) = spec_of(experiment, preset, dimensions, kwargs)?;
     let f = py.detach(|| run_staged(e));
     finished_dict(py, &f)
 }
@@ -355,12 +359,8 @@ pub fn write_figures(
 #[pyfunction]
 #[pyo3(signature = (out, preset="quick"))]
 pub fn figures(py: Python<'_>, out: &str, preset: &str) -> PyResult<Vec<String>> {
-    let Some(p) = Preset::from_name(preset) else {
-        return Err(PyValueError::new_err(format!(
-            "unknown preset '{preset}'; the presets are tiny, quick and full"
-        )));
-    };
-    let results = py.detach(|| escape_dims::figures::run_all(&Plan::of(p), |_| {}));
+    let plan = Plan::of(preset_of(preset)?);
+    let results = py.detach(|| escape_dims::figures::run_all(&plan, |_| {}));
     escape_dims::figures::write_all(&results, preset, std::path::Path::new(out))
         .map_err(PyValueError::new_err)
 }

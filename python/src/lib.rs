@@ -19,7 +19,6 @@ use escape_dims::core::rng::{SeededRng, Stream};
 use escape_dims::core::spectrum::Spectrum;
 use escape_dims::core::task::Task;
 use escape_dims::core::train::{TrainConfig, Trainer};
-use escape_dims::experiments::census::run_census;
 use escape_dims::experiments::parallel::par_map;
 use escape_dims::experiments::sweep::{self, SweepRun};
 use escape_dims::jobs;
@@ -559,25 +558,6 @@ fn run_sweep<'py>(
     Ok(d)
 }
 
-/// The census of minima of the settings (`widths`, `runs`, `data`): the `figures` command's
-/// `census.csv` and `census_widening.csv` as text.
-#[pyfunction]
-#[pyo3(signature = (**kwargs))]
-fn census<'py>(
-    py: Python<'py>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let s = settings_of(kwargs)?;
-    if let Some(why) = s.data.refusal(s.activation) {
-        return Err(PyValueError::new_err(why));
-    }
-    let r = py.detach(|| run_census(&jobs::census_config(&s)));
-    let d = PyDict::new(py);
-    d.set_item("census_csv", escape_dims::tables::census(&r))?;
-    d.set_item("widening_csv", escape_dims::tables::census_widening(&r))?;
-    Ok(d)
-}
-
 /// The native module.
 #[pymodule]
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -597,7 +577,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sweep_job, m)?)?;
     m.add_function(wrap_pyfunction!(summarise_sweep, m)?)?;
     m.add_function(wrap_pyfunction!(run_sweep, m)?)?;
-    m.add_function(wrap_pyfunction!(census, m)?)?;
     m.add_function(wrap_pyfunction!(landscape::landscape_slice, m)?)?;
     m.add_function(wrap_pyfunction!(experiments::experiment, m)?)?;
     m.add_function(wrap_pyfunction!(experiments::tickets_experiment, m)?)?;
