@@ -318,6 +318,21 @@ fn the_width_sweep_draws_measurements_blue_and_lottery_predictions_purple() {
             "lottery, disjoint tickets: 1-(1-p)^floor(n/k)",
         ],
     );
+    // On a chart too narrow for a legend line with its formula, the line keeps its name.
+    let narrow = svg(400, 320, |root| {
+        charts::width_sweep(root, &r, Look::FIGURE).unwrap();
+    });
+    assert_texts(
+        &narrow,
+        &[
+            "lottery, every k-subset a ticket",
+            "lottery, disjoint tickets",
+        ],
+    );
+    assert!(
+        !narrow.contains("1-(1-p)^C(n,k)"),
+        "the formula is left out"
+    );
     let lines = elements(&s, "polyline");
     let purple = with(&lines, "stroke", PURPLE);
     // The every-k-subset prediction is one solid polyline through all widths; the disjoint one

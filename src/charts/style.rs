@@ -301,8 +301,19 @@ pub fn legend_above<DB: DrawingBackend>(
     let line_h = px(26.0, s);
     let char_w = 0.6 * font_px(LEGEND, s);
     let sample = px(28.0, s);
-    let item_w = |k: &Key| sample + px(16.0, s) + (char_w * k.label.chars().count() as f64) as i32;
     let left = px(60.0, s);
+    let room = w as i32 - left - px(10.0, s);
+    let text_w =
+        |label: &str| sample + px(16.0, s) + (char_w * label.chars().count() as f64) as i32;
+    // A label too long for a row on its own drops what follows its ": " (a formula), so that
+    // a narrow chart (a slide, a phone) names every line in full words rather than cutting one.
+    let label_of = |k: &Key| -> String {
+        match k.label.split_once(": ") {
+            Some((short, _)) if text_w(&k.label) > room => short.to_string(),
+            _ => k.label.clone(),
+        }
+    };
+    let item_w = |k: &Key| text_w(&label_of(k));
     let mut rows: Vec<Vec<&Key>> = vec![Vec::new()];
     let mut x = left;
     for k in keys {
@@ -356,7 +367,7 @@ pub fn legend_above<DB: DrawingBackend>(
                 None => {}
             }
             top.draw(&Text::new(
-                k.label.clone(),
+                label_of(k),
                 (x + sample + px(6.0, s), y),
                 text.clone(),
             ))
