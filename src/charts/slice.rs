@@ -14,7 +14,7 @@ use crate::charts::style::{
     axes, blank, err, font, font_px, px, scale_for, sci, titled, Axes, Res, AXIS, TICK,
 };
 use crate::charts::{Area, Look};
-use crate::core::colormap::{heatmap_rgba, viridis, LogScale};
+use crate::core::colormap::{viridis, LogScale};
 use crate::core::slice_view::FinishedSlice;
 use plotters::prelude::*;
 use std::ops::Range;
@@ -200,7 +200,7 @@ pub fn slice<DB: DrawingBackend>(
         a: (range.start, range.end),
         b: (range.start, range.end),
     });
-    let rgba = heatmap_rgba(&slice.values, r, r, &scale);
+    let rgba = done.heatmap();
     put_heatmap(&Heatmap {
         x: px_range,
         y: py_range,
@@ -224,13 +224,12 @@ pub fn slice<DB: DrawingBackend>(
     let contour = WHITE.mix(0.55).stroke_width(px(1.5, s) as u32);
     // Joined into polylines: a fine grid has thousands of segments, one canvas path each.
     chart
-        .draw_series(
-            crate::core::contour::chain(&done.contours)
-                .into_iter()
-                .map(|line| {
-                    PathElement::new(line.into_iter().map(to_plane).collect::<Vec<_>>(), contour)
-                }),
-        )
+        .draw_series(done.contour_lines().iter().map(|line| {
+            PathElement::new(
+                line.iter().copied().map(to_plane).collect::<Vec<_>>(),
+                contour,
+            )
+        }))
         .map_err(err)?;
     // The trajectory: a black casing under a white line, only where it lies inside the square.
     let inside = |p: &(f64, f64)| done.contains(*p);

@@ -10,6 +10,7 @@ use crate::core::simd::Avx;
 use crate::core::simd::{dispatch, Lanes4, Simd};
 use crate::core::task::Task;
 use ndarray::Array2;
+use std::ops::Range;
 use wide::f64x4;
 
 /// A student architecture bound to a task: the function the optimiser minimises.
@@ -62,37 +63,120 @@ impl<'a> Objective<'a> {
 
     /// The loss, and the gradient into `grad` when given, on `simd` if the CPU has it.
     fn evaluate(&self, simd: Simd, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let mut squares = [0.0; 4];
+        let all = 0..self.task.len();
+        self.accumulate(simd, params, all, Sums::Final(grad), &mut squares);
+        lane_sum(squares) / self.task.len() as f64
+    }
+
+    /// An evaluation of the loss and gradient at `params` to be taken a piece of the samples
+    /// at a time ([`Objective::advance_evaluation`]), so that no piece of a large network's
+    /// step takes long; its result has the same bits as [`Objective::loss_and_gradient`].
+    pub fn partial_evaluation(&self, params: &[f64]) -> PartialEvaluation {
+        PartialEvaluation {
+            params: params.to_vec(),
+            next: 0,
+            acc: vec![[0.0; 4]; self.num_params()],
+            squares: [0.0; 4],
+        }
+    }
+
+    /// Adds the next `samples` samples (rounded up to a multiple of four; fewer at the end)
+    /// to `evaluation`; returns how many it added. Done once
+    /// [`PartialEvaluation::is_complete`] for this objective.
+    pub fn advance_evaluation(&self, evaluation: &mut PartialEvaluation, samples: usize) -> usize {
+        let n = self.task.len();
+        let from = evaluation.next;
+        let to = from + (samples.clamp(1, n.max(1)).div_ceil(4) * 4).min(n - from.min(n));
+        if from >= to {
+            return 0;
+        }
+        let PartialEvaluation {
+            params,
+            acc,
+            squares,
+            ..
+        } = evaluation;
+        self.accumulate(
+            Simd::detected(),
+            params,
+            from..to,
+            Sums::Partial(acc),
+            squares,
+        );
+        evaluation.next = to;
+        to - from
+    }
+
+    /// The loss of a complete `evaluation`, with its gradient written into `grad`: the bits
+    /// of [`Objective::loss_and_gradient`] at its parameters (the same sums in the same
+    /// order). `None` while samples are left.
+    pub fn finish_evaluation(
+        &self,
+        evaluation: &PartialEvaluation,
+        grad: &mut [f64],
+    ) -> Option<f64> {
+        if !evaluation.is_complete(self) {
+            return None;
+        }
+        for (g, &acc) in grad.iter_mut().zip(&evaluation.acc) {
+            *g = lane_sum(acc);
+        }
+        Some(lane_sum(evaluation.squares) / self.task.len() as f64)
+    }
+
+    /// Adds the samples `range` to the sums: `squares` (the four lanes of the squared
+    /// residuals) and, as `sums` says, the gradient's four-lane accumulators kept for the next
+    /// piece or summed into the gradient. `range` starts at a multiple of four and ends at one
+    /// or at the last sample.
+    fn accumulate(
+        &self,
+        simd: Simd,
+        params: &[f64],
+        range: Range<usize>,
+        sums: Sums<'_>,
+        squares: &mut [f64; 4],
+    ) {
         dispatch!(
             simd,
-            self.evaluate_avx2(params, grad),
-            self.evaluate_lanes::<f64x4, GROUPS>(params, grad)
+            self.accumulate_avx2(params, range, sums, squares),
+            self.accumulate_lanes::<f64x4, GROUPS>(params, range, sums, squares)
         )
     }
 
-    /// [`Objective::evaluate_lanes`] compiled for AVX2 and FMA, on one AVX register per
+    /// [`Objective::accumulate_lanes`] compiled for AVX2 and FMA, on one AVX register per
     /// four samples.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn evaluate_avx2(&self, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        self.evaluate_lanes::<Avx, GROUPS_AVX2>(params, grad)
+    fn accumulate_avx2(
+        &self,
+        params: &[f64],
+        range: Range<usize>,
+        sums: Sums<'_>,
+        squares: &mut [f64; 4],
+    ) {
+        self.accumulate_lanes::<Avx, GROUPS_AVX2>(params, range, sums, squares)
     }
 
-    /// The loss, and the gradient into `grad` when given.
+    /// The loss and gradient sums over the samples `range` (see [`Objective::accumulate`]).
     ///
     /// Samples go four at a time through SIMD lanes (a group), `G` groups together (a
     /// block): for each block, the forward pass over all neurons, then its contribution to
     /// every gradient entry, added to a per-entry four-lane accumulator group after group. The
     /// working set (a few vectors per neuron) stays in the innermost cache, and every sum over
-    /// samples is a fixed interleaving of four partial sums, the same on every target and for
-    /// every block size. (A block's groups are independent until they are accumulated: their
-    /// `tanh`s run step by step side by side, which keeps more of the CPU's arithmetic units
-    /// busy than one long chain of dependent operations.)
+    /// samples is a fixed interleaving of four partial sums, the same on every target, for
+    /// every block size and however the samples are cut into ranges. (A block's groups are
+    /// independent until they are accumulated: their `tanh`s run step by step side by side,
+    /// which keeps more of the CPU's arithmetic units busy than one long chain of dependent
+    /// operations.)
     #[inline(always)]
-    fn evaluate_lanes<V: Lanes4, const G: usize>(
+    fn accumulate_lanes<V: Lanes4, const G: usize>(
         &self,
         params: &[f64],
-        grad: Option<&mut [f64]>,
-    ) -> f64 {
+        range: Range<usize>,
+        sums: Sums<'_>,
+        squares: &mut [f64; 4],
+    ) {
         let shape = self.shape;
         let (d, width, samples) = (shape.input_dim, shape.width, self.task.len());
         // Row-major `N x d` (the task builds it in standard layout; copied otherwise).
@@ -104,7 +188,10 @@ impl<'a> Objective<'a> {
                 &copy
             }
         };
-        let with_gradient = grad.is_some();
+        let with_gradient = match &sums {
+            Sums::Final(grad) => grad.is_some(),
+            Sums::Partial(_) => true,
+        };
         // One allocation: the input weights, biases and output weights splatted (they lie in
         // that order at the start of `params`), then the block's values, slopes and inputs
         // and the gradient's accumulators.
@@ -119,6 +206,11 @@ impl<'a> Objective<'a> {
         let (h, rest) = scratch.split_at_mut(width * G);
         let (ds, rest) = rest.split_at_mut(width * G);
         let (x, acc) = rest.split_at_mut(d * G);
+        if let Sums::Partial(kept) = &sums {
+            for (v, lanes) in acc.iter_mut().zip(kept.iter()) {
+                *v = V::from_array(*lanes);
+            }
+        }
         let mut kernel = Kernel {
             shape,
             activation: self.activation,
@@ -133,22 +225,30 @@ impl<'a> Objective<'a> {
             ds,
             x,
             acc,
-            squares: V::splat(0.0),
+            squares: V::from_array(*squares),
         };
         // Whole blocks, then the remaining groups one by one (the last one padded).
-        let whole = samples / (4 * G) * (4 * G);
-        for first in (0..whole).step_by(4 * G) {
+        let whole = range.start + range.len() / (4 * G) * (4 * G);
+        for first in (range.start..whole).step_by(4 * G) {
             kernel.block::<G>(first, with_gradient);
         }
-        for first in (whole..samples).step_by(4) {
+        for first in (whole..range.end).step_by(4) {
             kernel.block::<1>(first, with_gradient);
         }
-        if let Some(grad) = grad {
-            for (g, &acc) in grad.iter_mut().zip(kernel.acc.iter()) {
-                *g = lane_sum(acc);
+        *squares = kernel.squares.to_array();
+        match sums {
+            Sums::Final(Some(grad)) => {
+                for (g, &acc) in grad.iter_mut().zip(kernel.acc.iter()) {
+                    *g = lane_sum(acc.to_array());
+                }
+            }
+            Sums::Final(None) => {}
+            Sums::Partial(kept) => {
+                for (lanes, v) in kept.iter_mut().zip(kernel.acc.iter()) {
+                    *lanes = v.to_array();
+                }
             }
         }
-        lane_sum(kernel.squares) / samples as f64
     }
 
     /// The gradient at `params` (allocating).
@@ -485,11 +585,52 @@ fn backward<V: Lanes4, const G: usize>(
     }
 }
 
-/// The sum of a vector's lanes, in a fixed order: `(l0 + l1) + (l2 + l3)`.
+/// The sum of four lanes, in a fixed order: `(l0 + l1) + (l2 + l3)`.
 #[inline(always)]
-fn lane_sum<V: Lanes4>(v: V) -> f64 {
-    let l = v.to_array();
+fn lane_sum(l: [f64; 4]) -> f64 {
     (l[0] + l[1]) + (l[2] + l[3])
+}
+
+/// Where the gradient's sums of a range of samples go: summed into the gradient (if any) at
+/// the end of a whole evaluation, or kept, four lanes per entry, for the next piece.
+enum Sums<'g> {
+    /// The last (or only) range: the lanes summed into the gradient, when one is wanted.
+    Final(Option<&'g mut [f64]>),
+    /// A piece: the accumulators start from and return to these lanes.
+    Partial(&'g mut [[f64; 4]]),
+}
+
+/// An evaluation of the loss and gradient at fixed parameters, taken a piece of the samples
+/// at a time ([`Objective::partial_evaluation`]): the parameters, the next sample, and the
+/// four-lane sums so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartialEvaluation {
+    params: Vec<f64>,
+    next: usize,
+    acc: Vec<[f64; 4]>,
+    squares: [f64; 4],
+}
+
+impl PartialEvaluation {
+    /// The parameters being evaluated.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// The parameters, taken out (once the evaluation is finished).
+    pub fn into_params(self) -> Vec<f64> {
+        self.params
+    }
+
+    /// Samples added so far.
+    pub fn samples_done(&self) -> usize {
+        self.next
+    }
+
+    /// True once every sample of `objective` has been added.
+    pub fn is_complete(&self, objective: &Objective<'_>) -> bool {
+        self.next >= objective.task.len()
+    }
 }
 
 #[cfg(test)]
@@ -547,6 +688,54 @@ mod tests {
         }
     }
 
+    /// The loss (and gradient) on the baseline path with blocks of `G` groups.
+    fn lanes<const G: usize>(obj: &Objective<'_>, params: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let mut squares = [0.0; 4];
+        let all = 0..obj.task.len();
+        obj.accumulate_lanes::<f64x4, G>(params, all, Sums::Final(grad), &mut squares);
+        lane_sum(squares) / obj.task.len() as f64
+    }
+
+    #[test]
+    fn an_evaluation_in_pieces_gives_the_bits_of_a_whole_one() {
+        for act in Activation::ALL {
+            for samples in [64, 61, 3] {
+                let (mut task, params) = setup(act, 3, 2, 9, 5);
+                task.targets.truncate(samples);
+                task.inputs = task.inputs.slice(ndarray::s![..samples, ..]).to_owned();
+                let obj = Objective::new(&task, 9);
+                let mut whole = vec![0.0; params.len()];
+                let loss = obj.loss_and_gradient(&params, &mut whole);
+                for piece in [1, 4, 5, 12, 17, 1000] {
+                    let mut eval = obj.partial_evaluation(&params);
+                    let mut grad = vec![0.0; params.len()];
+                    let mut pieces = 0;
+                    while !eval.is_complete(&obj) {
+                        assert_eq!(obj.finish_evaluation(&eval, &mut grad), None);
+                        let added = obj.advance_evaluation(&mut eval, piece);
+                        assert!(added > 0 && added <= piece.div_ceil(4) * 4);
+                        pieces += 1;
+                    }
+                    assert_eq!(pieces, samples.div_ceil(piece.div_ceil(4) * 4));
+                    assert_eq!(obj.advance_evaluation(&mut eval, piece), 0);
+                    let partial = obj.finish_evaluation(&eval, &mut grad).unwrap();
+                    assert_eq!(
+                        partial.to_bits(),
+                        loss.to_bits(),
+                        "{act} N={samples} pieces of {piece}"
+                    );
+                    let bits = |g: &[f64]| g.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(
+                        bits(&grad),
+                        bits(&whole),
+                        "{act} N={samples} pieces of {piece}"
+                    );
+                    assert_eq!(eval.params(), params.as_slice());
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_block_size_gives_the_same_bits() {
         for act in Activation::ALL {
@@ -559,13 +748,13 @@ mod tests {
                 let run = |g: usize| {
                     let mut grad = vec![0.0; params.len()];
                     let loss = match g {
-                        1 => obj.evaluate_lanes::<f64x4, 1>(&params, Some(&mut grad)),
-                        2 => obj.evaluate_lanes::<f64x4, 2>(&params, Some(&mut grad)),
-                        _ => obj.evaluate_lanes::<f64x4, 3>(&params, Some(&mut grad)),
+                        1 => lanes::<1>(&obj, &params, Some(&mut grad)),
+                        2 => lanes::<2>(&obj, &params, Some(&mut grad)),
+                        _ => lanes::<3>(&obj, &params, Some(&mut grad)),
                     };
                     let mut bits: Vec<u64> = grad.iter().map(|g| g.to_bits()).collect();
                     bits.push(loss.to_bits());
-                    bits.push(obj.evaluate_lanes::<f64x4, 2>(&params, None).to_bits());
+                    bits.push(lanes::<2>(&obj, &params, None).to_bits());
                     bits
                 };
                 let one = run(1);

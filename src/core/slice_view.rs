@@ -2,8 +2,11 @@
 //! projected on its plane and the colour range. Pure Rust, so the page's pictures can be
 //! checked natively (what lies under a path's ends, whether the path stays in the frame).
 
-use crate::core::contour::{contour_segments, even_levels, Segment};
+use crate::core::colormap::{heatmap_rgba, LogScale};
+use crate::core::contour::{chain, contour_segments, even_levels, Segment};
 use crate::core::slice::Slice;
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Number of contour levels drawn on a slice.
 const CONTOUR_LEVELS: usize = 9;
@@ -23,6 +26,10 @@ pub struct FinishedSlice {
     pub min_eigenvalue: Option<f64>,
     /// The losses the colour scale spans (the grid's positive range, widened on request).
     pub colour_range: (f64, f64),
+    /// The contour segments joined into polylines, once drawn ([`FinishedSlice::contour_lines`]).
+    lines: OnceLock<Vec<Vec<(f64, f64)>>>,
+    /// The heatmap's pixels for a colour range, once drawn ([`FinishedSlice::heatmap`]).
+    pixels: OnceLock<((f64, f64), Vec<u8>)>,
 }
 
 impl FinishedSlice {
@@ -50,6 +57,31 @@ impl FinishedSlice {
             at_step,
             min_eigenvalue,
             colour_range: range.unwrap_or((1e-3, 1.0)),
+            lines: OnceLock::new(),
+            pixels: OnceLock::new(),
+        }
+    }
+
+    /// The contour lines as polylines in grid coordinates `(column, row)`, joined once and
+    /// kept: a slice is redrawn at every step while training (its current point moves), and
+    /// joining a fine grid's thousands of segments each time cost milliseconds a frame.
+    pub fn contour_lines(&self) -> &[Vec<(f64, f64)>] {
+        self.lines.get_or_init(|| chain(&self.contours))
+    }
+
+    /// The heatmap's RGBA pixels in the colour range (rows top to bottom), computed once for
+    /// the range the slice has when first drawn and kept (as [`FinishedSlice::contour_lines`]).
+    pub fn heatmap(&self) -> Cow<'_, [u8]> {
+        let r = self.slice.resolution.max(2);
+        let compute = || {
+            let scale = LogScale::new(self.colour_range.0, self.colour_range.1);
+            heatmap_rgba(&self.slice.values, r, r, &scale)
+        };
+        let (range, pixels) = self.pixels.get_or_init(|| (self.colour_range, compute()));
+        if *range == self.colour_range {
+            Cow::Borrowed(pixels)
+        } else {
+            Cow::Owned(compute())
         }
     }
 
@@ -98,6 +130,32 @@ mod tests {
     use crate::core::plane::Plane;
     use crate::core::rng::{SeededRng, Stream};
     use crate::core::task::{Task, TaskConfig};
+
+    #[test]
+    fn the_kept_heatmap_and_contour_lines_are_what_the_slice_gives_for_its_colour_range() {
+        let task = Task::generate(TaskConfig::default());
+        let shape = Shape::new(2, 3);
+        let net = Network::student_init(
+            shape,
+            task.config.activation,
+            &mut SeededRng::new(2, Stream::Student),
+        );
+        let mut slice = Slice::new(Plane::random(shape, &net.params, 1, false), 21, 1.0);
+        slice.compute_all(&Objective::new(&task, 3));
+        let mut f = FinishedSlice::new(slice, std::slice::from_ref(&net.params), 0, None);
+        let fresh = |f: &FinishedSlice| {
+            let scale = LogScale::new(f.colour_range.0, f.colour_range.1);
+            heatmap_rgba(&f.slice.values, 21, 21, &scale)
+        };
+        assert_eq!(*f.heatmap(), fresh(&f)[..]);
+        assert_eq!(f.contour_lines(), chain(&f.contours).as_slice());
+        assert!(!f.contour_lines().is_empty());
+        // A widened range is drawn with its own colours, not the kept ones.
+        let kept = f.heatmap().into_owned();
+        f.include_in_colour_range(f.colour_range.0 / 100.0);
+        assert_eq!(*f.heatmap(), fresh(&f)[..]);
+        assert_ne!(*f.heatmap(), kept[..]);
+    }
 
     #[test]
     fn the_loss_under_a_point_is_the_grid_value_drawn_there() {

@@ -3,7 +3,7 @@
 
 use crate::core::flow::{FlowConfig, FlowStep, GradientFlow, GradientSystem};
 use crate::core::network::{Network, Shape};
-use crate::core::objective::Objective;
+use crate::core::objective::{Objective, PartialEvaluation};
 use crate::core::optim::{Optimizer, OptimizerConfig, OptimizerKind};
 use crate::core::record::Record;
 use crate::core::rng::{SeededRng, Stream};
@@ -116,6 +116,10 @@ pub struct Trainer {
     mask: Option<Vec<f64>>,
     /// The gradient-flow integration, when the optimiser is [`OptimizerKind::GradientFlow`].
     flow: Option<GradientFlow>,
+    /// A step taken by the optimiser whose loss and gradient are still being summed, a piece
+    /// of the samples at a time ([`Trainer::run_piece`]): the step counts once they are.
+    /// It holds the optimiser as it is after that step, which replaces the run's only then.
+    pending: Option<(PartialEvaluation, Optimizer)>,
 }
 
 /// Relative and absolute tolerance of gradient flow in training runs: the census's
@@ -182,6 +186,7 @@ impl Trainer {
             stopped: None,
             mask: None,
             flow: None,
+            pending: None,
             task,
         };
         t.evaluate();
@@ -250,6 +255,12 @@ impl Trainer {
 
     /// Takes up to `steps` optimiser steps; returns the stop reason if the run is over.
     pub fn run(&mut self, steps: u64) -> Option<StopReason> {
+        let mut steps = steps;
+        if steps > 0 && self.pending.is_some() {
+            // A step begun by `run_piece` is finished first, and counts.
+            self.run_piece(1, usize::MAX);
+            steps -= 1;
+        }
         for _ in 0..steps {
             if self.stopped.is_some() {
                 break;
@@ -281,6 +292,87 @@ impl Trainer {
             self.stopped = Some(StopReason::StepLimit);
         }
         self.stopped
+    }
+
+    /// Runs up to `most` steps, doing about `work` parameter-sample products of work (the
+    /// cost of a step is the parameters times the samples): a step that costs more is taken
+    /// over several calls, its loss and gradient summed a piece of the samples at a time, so
+    /// that a page can keep every piece inside a frame however large the network. Returns the
+    /// steps completed. The run is the same, bit for bit, as [`Trainer::run`]'s. (Gradient
+    /// flow takes whole steps: each needs the Hessian.)
+    pub fn run_piece(&mut self, most: u64, work: usize) -> u64 {
+        let p = self.shape.num_params().max(1);
+        let n = self.task.len();
+        let mut left = work;
+        let mut done = 0;
+        while done < most && self.stopped.is_none() {
+            if self.config.optimizer.kind == OptimizerKind::GradientFlow {
+                let before = self.step;
+                self.run(1);
+                done += self.step - before;
+                left = left.saturating_sub(p.saturating_mul(p).saturating_mul(n));
+            } else {
+                let (mut evaluation, optimizer) = match self.pending.take() {
+                    Some(pending) => pending,
+                    None => {
+                        if self.step >= self.config.max_steps {
+                            self.stopped = Some(StopReason::StepLimit);
+                            break;
+                        }
+                        let mut params = self.network.params.clone();
+                        let mut optimizer = self.optimizer.clone();
+                        optimizer.step(&mut params, &self.grad);
+                        (self.objective().partial_evaluation(&params), optimizer)
+                    }
+                };
+                let task = Arc::clone(&self.task);
+                let objective = Objective {
+                    task: &task,
+                    shape: self.shape,
+                    activation: self.network.activation,
+                };
+                let added = objective.advance_evaluation(&mut evaluation, (left / p).max(1));
+                left = left.saturating_sub(added.saturating_mul(p));
+                match objective.finish_evaluation(&evaluation, &mut self.grad) {
+                    Some(loss) => {
+                        self.optimizer = optimizer;
+                        self.commit(evaluation.into_params(), loss);
+                        done += 1;
+                    }
+                    None => {
+                        self.pending = Some((evaluation, optimizer));
+                        break;
+                    }
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        if self.stopped.is_none() && self.pending.is_none() && self.step >= self.config.max_steps {
+            self.stopped = Some(StopReason::StepLimit);
+        }
+        done
+    }
+
+    /// Ends a step taken by [`Trainer::run_piece`]: the new parameters and the loss at them
+    /// (the gradient, in `self.grad`, not yet masked).
+    fn commit(&mut self, params: Vec<f64>, loss: f64) {
+        self.network.params = params;
+        self.loss = loss;
+        if let Some(mask) = &self.mask {
+            for (g, m) in self.grad.iter_mut().zip(mask) {
+                *g *= m;
+            }
+        }
+        self.step += 1;
+        self.record();
+        self.check_divergence();
+    }
+
+    /// True while a step begun by [`Trainer::run_piece`] waits for the rest of its samples.
+    pub fn step_in_progress(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// One attempted step of gradient flow (see [`crate::core::flow`]).
@@ -328,6 +420,10 @@ impl Trainer {
     /// higher; the trajectory so far is unchanged (the limit does not affect the updates).
     pub fn set_max_steps(&mut self, max_steps: u64) {
         self.config.max_steps = max_steps;
+        if self.step >= max_steps {
+            // A step in progress is past the new limit: dropped, as if never begun.
+            self.pending = None;
+        }
         if self.stopped == Some(StopReason::StepLimit) && self.step < max_steps {
             self.stopped = None;
         } else if self.stopped.is_none() && self.step >= max_steps {
@@ -418,6 +514,105 @@ mod tests {
         let mut c = Trainer::new(task, 5, 43, config);
         c.run_to_end();
         assert_ne!(a.params(), c.params());
+    }
+
+    /// Everything a run shows, as bits: step, loss, gradient, parameters, loss curve, path.
+    fn run_bits(t: &Trainer) -> Vec<u64> {
+        let mut bits = vec![t.step(), t.loss().to_bits()];
+        bits.extend(t.gradient().iter().chain(t.params()).map(|x| x.to_bits()));
+        bits.extend(t.history.values.iter().map(|x| x.to_bits()));
+        bits.extend(t.trajectory.values.iter().flatten().map(|x| x.to_bits()));
+        bits
+    }
+
+    #[test]
+    fn a_run_in_pieces_of_work_is_the_whole_run_bit_for_bit() {
+        let task = Arc::new(Task::generate(TaskConfig {
+            samples: 61,
+            ..TaskConfig::default()
+        }));
+        for kind in OptimizerKind::ALL {
+            let config = TrainConfig {
+                optimizer: OptimizerConfig::adam(0.05).with_kind(kind),
+                max_steps: 40,
+                ..TrainConfig::default()
+            };
+            let t = Trainer::new(task.clone(), 5, 7, config);
+            let p = t.shape.num_params();
+            let keep: Vec<bool> = (0..p).map(|i| i % 4 != 1).collect();
+            for masked in [false, true] {
+                let fresh = || {
+                    if masked {
+                        t.clone().with_mask(&keep)
+                    } else {
+                        t.clone()
+                    }
+                };
+                let mut whole = fresh();
+                whole.run_to_end();
+                // A fifth of a step, a step and a half, many steps a piece.
+                for work in [p * 12, p * 90, p * 61 * 7] {
+                    let mut pieces = fresh();
+                    let (mut calls, mut steps) = (0, 0);
+                    while pieces.stopped().is_none() {
+                        steps += pieces.run_piece(3, work);
+                        calls += 1;
+                        assert!(calls < 10_000, "{kind:?} never stops");
+                    }
+                    assert_eq!(steps, pieces.step(), "{kind:?}: the steps returned");
+                    assert_eq!(
+                        run_bits(&pieces),
+                        run_bits(&whole),
+                        "{kind:?} masked {masked} work {work}"
+                    );
+                    assert_eq!(pieces.stopped(), whole.stopped());
+                    if kind != OptimizerKind::GradientFlow && work < p * 61 {
+                        assert!(
+                            calls as u64 > 3 * pieces.step(),
+                            "{kind:?}: steps were split ({calls} calls)"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_in_progress_is_finished_by_run_and_dropped_by_a_lower_step_limit() {
+        let task = Arc::new(Task::generate(TaskConfig::default()));
+        let config = TrainConfig {
+            max_steps: 10,
+            ..TrainConfig::default()
+        };
+        let t = Trainer::new(task, 4, 3, config);
+        let p = t.shape.num_params();
+        let mut whole = t.clone();
+        whole.run(3);
+        // Half a step in pieces, then `run` finishes it and takes two more.
+        let mut mixed = t.clone();
+        assert_eq!(mixed.run_piece(5, p * 100), 0);
+        assert!(mixed.step_in_progress());
+        assert_eq!(
+            mixed.step(),
+            0,
+            "a step counts only once its samples are summed"
+        );
+        mixed.run(3);
+        assert!(!mixed.step_in_progress());
+        assert_eq!(run_bits(&mixed), run_bits(&whole));
+        // A limit lowered to the current step drops the step in progress; raised again, the
+        // run goes on as if it had never begun.
+        let mut limited = t.clone();
+        limited.run(3);
+        limited.run_piece(1, p * 100);
+        limited.set_max_steps(3);
+        assert!(!limited.step_in_progress());
+        assert_eq!(limited.stopped(), Some(StopReason::StepLimit));
+        limited.set_max_steps(10);
+        limited.run_to_end();
+        let mut reference = t.clone();
+        reference.run_to_end();
+        assert_eq!(run_bits(&limited), run_bits(&reference));
     }
 
     #[test]

@@ -166,6 +166,33 @@ impl SteppedRun {
         self.outcome.as_ref()
     }
 
+    /// Advances by one piece of about [`PIECE_WORK`] parameter-sample products of work: up to
+    /// `most` optimiser steps while training (a step that costs more than a piece is taken
+    /// over several calls, see [`Trainer::run_piece`]), or one polishing step. Returns the
+    /// optimiser steps completed; the run is the same, bit for bit, as with
+    /// [`SteppedRun::advance`]. A page calls it between looks at its clock.
+    pub fn advance_piece(&mut self, most: u64) -> u64 {
+        self.advance_work(most, PIECE_WORK)
+    }
+
+    /// [`SteppedRun::advance_piece`] with pieces of `work` parameter-sample products.
+    pub fn advance_work(&mut self, most: u64, work: usize) -> u64 {
+        match self.phase() {
+            RunPhase::Training => {
+                let done = self.trainer.run_piece(most, work);
+                if self.trainer.stopped().is_some() {
+                    self.start_polishing();
+                }
+                done
+            }
+            RunPhase::Polishing => {
+                self.polish_step();
+                0
+            }
+            RunPhase::Done => 0,
+        }
+    }
+
     /// Runs to the end and returns the outcome.
     pub fn finish(mut self) -> Outcome {
         loop {

@@ -14,10 +14,32 @@ use crate::core::network::{Network, Shape};
 use crate::core::rng::{SeededRng, Stream};
 use crate::core::task::{Task, TaskConfig};
 use crate::core::train::{TrainConfig, Trainer};
-use crate::experiments::outcome::{Outcome, RunSettings, SteppedRun};
+use crate::experiments::outcome::{Outcome, RunSettings, SteppedRun, PIECE_WORK};
 use crate::experiments::parallel::par_map;
 use crate::experiments::stats::{wilson_interval, Z95};
 use std::sync::Arc;
+
+/// How a ticket's runs are advanced: whole steps ([`SteppedRun::advance`]), or pieces of work
+/// for a page ([`SteppedRun::advance_piece`]).
+#[derive(Clone, Copy)]
+enum Advance {
+    Whole,
+    /// Pieces of this many parameter-sample products.
+    Piece(usize),
+}
+
+impl Advance {
+    /// Advances `run` by up to `steps` steps; true once it is over.
+    fn run(self, run: &mut SteppedRun, steps: u64) -> bool {
+        match self {
+            Advance::Whole => run.advance(steps).is_some(),
+            Advance::Piece(work) => {
+                run.advance_work(steps, work);
+                run.outcome().is_some()
+            }
+        }
+    }
+}
 
 /// Settings of the neuron-level ticket experiment.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,9 +255,19 @@ impl NeuronTicketRun {
     /// Advances every unfinished run by `steps` (see [`SteppedRun::advance`]); true once all
     /// are over.
     pub fn advance(&mut self, steps: u64) -> bool {
+        self.advance_by(steps, Advance::Whole)
+    }
+
+    /// [`NeuronTicketRun::advance`] a piece of work at a time (see
+    /// [`SteppedRun::advance_piece`]): the same runs, bit for bit.
+    pub fn advance_piece(&mut self, most: u64) -> bool {
+        self.advance_by(most, Advance::Piece(PIECE_WORK))
+    }
+
+    fn advance_by(&mut self, steps: u64, how: Advance) -> bool {
         let mut done = true;
         for r in std::iter::once(&mut self.alone).chain(self.embedded.iter_mut()) {
-            done &= r.advance(steps).is_some();
+            done &= how.run(r, steps);
         }
         done
     }
@@ -511,9 +543,20 @@ impl WeightTicketSearch {
     /// Advances by up to `steps` optimiser steps (or one polishing step) of every run of the
     /// current stage; true once the ticket's test is over.
     pub fn advance(&mut self, steps: u64) -> bool {
+        self.advance_by(steps, Advance::Whole)
+    }
+
+    /// [`WeightTicketSearch::advance`] a piece of work at a time (see
+    /// [`SteppedRun::advance_piece`]): the same search, bit for bit.
+    pub fn advance_piece(&mut self, most: u64) -> bool {
+        self.advance_by(most, Advance::Piece(PIECE_WORK))
+    }
+
+    fn advance_by(&mut self, steps: u64, how: Advance) -> bool {
         match &mut self.stage {
             SearchStage::Dense(run) => {
-                if let Some(o) = run.advance(steps).cloned() {
+                how.run(run, steps);
+                if let Some(o) = run.outcome().cloned() {
                     self.trained = o.params.clone();
                     self.dense = Some(o);
                     if self.config.rewind_steps > 0 {
@@ -530,14 +573,22 @@ impl WeightTicketSearch {
                 false
             }
             SearchStage::Rewinding(t) => {
-                if t.run(steps).is_some() {
+                let stopped = match how {
+                    Advance::Whole => t.run(steps),
+                    Advance::Piece(work) => {
+                        t.run_piece(steps, work);
+                        t.stopped()
+                    }
+                };
+                if stopped.is_some() {
                     self.init = t.network().clone();
                     self.prune();
                 }
                 false
             }
             SearchStage::Retraining { run, .. } => {
-                if let Some(o) = run.advance(steps) {
+                how.run(run, steps);
+                if let Some(o) = run.outcome() {
                     self.trained = o.params.clone();
                     self.prune();
                 }
@@ -546,7 +597,7 @@ impl WeightTicketSearch {
             SearchStage::Testing { alone, embedded } => {
                 let mut done = true;
                 for r in std::iter::once(alone).chain(embedded.iter_mut()) {
-                    done &= r.advance(steps).is_some();
+                    done &= how.run(r, steps);
                 }
                 done
             }
@@ -666,6 +717,30 @@ mod tests {
         let trained = [0.5, -0.1, 0.0, 0.3, -2.0];
         prune_smallest(&mut mask, &trained, 0..5, 0.5);
         assert_eq!(mask, vec![true, false, false, false, true]);
+    }
+
+    #[test]
+    fn tickets_advanced_a_piece_of_a_step_at_a_time_end_as_advanced_whole() {
+        let neuron = NeuronTicketConfig::default();
+        let task = Arc::new(Task::generate(neuron.task));
+        // Pieces of a few samples: every step is split.
+        let work = 4 * 64;
+        let mut whole = NeuronTicketRun::new(&task, &neuron, 2);
+        while !whole.advance(1024) {}
+        let mut pieces = NeuronTicketRun::new(&task, &neuron, 2);
+        while !pieces.advance_by(3, Advance::Piece(work)) {}
+        assert_eq!(whole.result(), pieces.result());
+        let weight = WeightTicketConfig {
+            rounds: 1,
+            rewind_steps: 20,
+            ..WeightTicketConfig::default()
+        };
+        let task = Arc::new(Task::generate(weight.task));
+        let mut whole = WeightTicketSearch::new(&task, &weight, 5);
+        while !whole.advance(1024) {}
+        let mut pieces = WeightTicketSearch::new(&task, &weight, 5);
+        while !pieces.advance_by(3, Advance::Piece(work)) {}
+        assert_eq!(whole.result(), pieces.result());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::core::plane::{Plane, PlaneKind};
 use crate::core::slice::Slice;
 use crate::core::task::Task;
 use crate::core::train::Trainer;
-use crate::experiments::outcome::{RunSettings, SteppedRun};
+use crate::experiments::outcome::{RunPhase, RunSettings, SteppedRun};
 use crate::jobs;
 use crate::settings::Settings;
 use crate::web::dom::now_ms;
@@ -78,6 +78,8 @@ pub struct App {
     pub(crate) live_started_ms: f64,
     /// No live slice starts before this time (ms): see [`App::keep_slice_live`].
     pub(crate) live_not_before_ms: f64,
+    /// True while a single step asked for (paused) is being taken, a piece per frame.
+    pub(crate) step_wanted: bool,
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             training_limited: false,
             live_started_ms: 0.0,
             live_not_before_ms: 0.0,
+            step_wanted: false,
         };
         app.request_slice();
         app
@@ -145,6 +148,7 @@ impl App {
         // A polishing still in a worker belongs to the old run (the next batch drops it).
         self.polish_pending = false;
         self.slice_wanted = false;
+        self.step_wanted = false;
         self.previous_slice = None;
         self.request_slice();
     }
@@ -169,8 +173,14 @@ impl App {
         }
         self.running = false;
         self.replay = None;
-        self.run.advance(1);
-        self.request_slice();
+        // Taken by the next frames, a piece at a time (a large network's step would be one
+        // long task here); its slice follows.
+        self.step_wanted = true;
+    }
+
+    /// True while the run is being advanced: training, or taking a single step.
+    pub fn is_advancing(&self) -> bool {
+        self.running || self.step_wanted
     }
 
     /// The trajectory the PCA plane is fitted to: at most [`PCA_SNAPSHOTS`] of the recorded
@@ -292,9 +302,8 @@ impl App {
             self.keep_slice_live();
             let mut left = self.settings.speed as u64;
             while left > 0 && now_ms() - start < budget_ms {
-                let chunk = left.min(self.run.steps_per_piece(5));
-                left -= chunk;
-                if self.run.advance(chunk).is_some() {
+                left -= self.run.advance_piece(left.min(5));
+                if self.run.outcome().is_some() {
                     self.running = false;
                     self.request_slice();
                     break;
@@ -307,6 +316,17 @@ impl App {
             }
             // Training that used the whole frame shares the machine with the slice workers.
             self.training_limited = left > 0 && self.running;
+        } else if self.step_wanted {
+            // One step (or one polishing step), a piece at a time, then its slice.
+            while now_ms() - start < budget_ms {
+                let training = self.run.phase() == RunPhase::Training;
+                let done = self.run.advance_piece(1) > 0;
+                if done || !training || self.trainer().stopped().is_some() {
+                    self.step_wanted = false;
+                    self.request_slice();
+                    break;
+                }
+            }
         } else {
             self.advance_slice(start, budget_ms);
         }

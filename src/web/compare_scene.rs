@@ -64,20 +64,21 @@ impl CompareScene {
     /// Advances both runs by up to `speed` steps, within `budget_ms`.
     pub fn tick(&mut self, budget_ms: f64) {
         let start = now_ms();
-        let mut left = self.settings.speed.max(1) as u64;
-        while left > 0 && now_ms() - start < budget_ms {
-            let most = self
-                .narrow
-                .steps_per_piece(10)
-                .min(self.wide.steps_per_piece(10));
-            let chunk = left.min(most);
-            left -= chunk;
-            let a = self.narrow.advance(chunk).is_some();
-            let b = self.wide.advance(chunk).is_some();
-            self.version += 1;
-            if a && b {
-                break;
+        // Steps left this frame for each run, each advanced a piece at a time.
+        let speed = self.settings.speed.max(1) as u64;
+        let mut left = [speed, speed];
+        while left.iter().any(|&l| l > 0) && now_ms() - start < budget_ms {
+            for (run, left) in [&mut self.narrow, &mut self.wide]
+                .into_iter()
+                .zip(&mut left)
+            {
+                if run.outcome().is_some() {
+                    *left = 0;
+                } else if *left > 0 {
+                    *left -= run.advance_piece((*left).min(10));
+                }
             }
+            self.version += 1;
         }
     }
 

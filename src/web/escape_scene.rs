@@ -125,8 +125,8 @@ impl EscapeScene {
         let start = now_ms();
         if self.stuck.is_none() {
             while now_ms() - start < budget_ms * 0.8 {
-                let chunk = self.narrow.steps_per_piece(50);
-                if self.narrow.advance(chunk).is_some() {
+                self.narrow.advance_piece(50);
+                if self.narrow.outcome().is_some() {
                     self.finish_narrow();
                     break;
                 }
@@ -135,10 +135,10 @@ impl EscapeScene {
         } else if let Some(a) = self.attempt.as_mut().filter(|a| a.run.outcome().is_none()) {
             let mut left = self.settings.speed.max(1) as u64;
             while left > 0 && now_ms() - start < budget_ms * 0.6 {
-                let chunk = left.min(10);
-                left -= chunk;
-                let done = a.run.advance(chunk).is_some();
-                if a.run.trainer().step() % PATH_STRIDE == 0 || done {
+                let steps = a.run.advance_piece(left.min(10));
+                left -= steps;
+                let done = a.run.outcome().is_some();
+                if (steps > 0 && a.run.trainer().step() % PATH_STRIDE == 0) || done {
                     self.path.push(a.run.params().to_vec());
                 }
                 if done {

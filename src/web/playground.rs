@@ -1,6 +1,7 @@
 //! The playground as a scene: the app state ([`App`]) and its view ([`View`]), reacting to
 //! settings by what each changed property affects (a new run, a new slice, a new step limit).
 
+use crate::experiments::outcome::RunPhase;
 use crate::settings::{Effect, Settings, PROPERTIES};
 use crate::web::app::{App, SliceState};
 use crate::web::dom;
@@ -41,7 +42,11 @@ impl Scene for Playground {
     }
 
     fn is_idle(&self) -> bool {
-        !self.app.running && !matches!(self.app.slice, SliceState::Computing { .. })
+        !self.app.is_advancing() && !matches!(self.app.slice, SliceState::Computing { .. })
+    }
+
+    fn trains_on_page(&self) -> bool {
+        self.app.is_advancing() || self.app.run.phase() == RunPhase::Polishing
     }
 
     fn matches(&self, _: &Settings) -> bool {

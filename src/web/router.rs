@@ -12,6 +12,7 @@ use crate::web::playground::Playground;
 use crate::web::story_panel::{self, StoryPanel};
 use crate::web::sweep_scene::SweepScene;
 use crate::web::tickets_scene::TicketsScene;
+use crate::web::workers::{self, Pool};
 use crate::web::{dom, motion, shown};
 
 /// A view of the page: advanced and drawn once per animation frame.
@@ -27,6 +28,11 @@ pub trait Scene {
     /// True if a frame would change nothing (no training, no slice or experiment computing):
     /// the animation loop then runs the scene only about once a second.
     fn is_idle(&self) -> bool {
+        false
+    }
+    /// True while the scene trains on the page's main thread (the workers then leave it a
+    /// core, see [`workers::leave_a_core_to_the_page`]).
+    fn trains_on_page(&self) -> bool {
         false
     }
 }
@@ -178,6 +184,16 @@ impl Router {
     }
 
     /// True if the shown scene has nothing to do (or waits for the visitor's Start).
+    /// True while the shown scene trains on the main thread.
+    fn shown_trains_on_page(&self) -> bool {
+        // Only these two scenes train on the page while workers compute for them.
+        match shown(&self.settings) {
+            SceneKind::Tickets => self.tickets.as_ref().is_some_and(|t| t.trains_on_page()),
+            SceneKind::Playground => self.playground.trains_on_page(),
+            _ => false,
+        }
+    }
+
     fn shown_is_idle(&self) -> bool {
         if self.held {
             return true;
@@ -221,6 +237,10 @@ impl Router {
         crate::web::surface_view::follow_layout();
         // A held view is drawn but does not advance.
         let budget_ms = if self.held { 0.0 } else { budget_ms };
+        let training = budget_ms > 0.0 && self.shown_trains_on_page();
+        for pool in [Pool::Slices, Pool::Experiments] {
+            workers::leave_a_core_to_the_page(pool, training);
+        }
         let s = &self.settings;
         match shown(s) {
             SceneKind::Sweep => self.sweep.frame(budget_ms, force),

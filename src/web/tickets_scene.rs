@@ -156,8 +156,8 @@ impl TicketsScene {
             let chunk = left.min(most);
             left -= chunk;
             let done = match &mut self.focus {
-                Focus::Neuron(r) => r.advance(chunk),
-                Focus::Weight(w) => w.advance(chunk),
+                Focus::Neuron(r) => r.advance_piece(chunk),
+                Focus::Weight(w) => w.advance_piece(chunk),
             };
             self.version += 1;
             if done {
@@ -400,6 +400,14 @@ impl Scene for TicketsScene {
         let (alone, embedded) = self.pair();
         let settled = |r: Option<&SteppedRun>| r.is_none_or(|r| r.outcome().is_some());
         self.state != "running" && settled(alone) && settled(embedded)
+    }
+
+    fn trains_on_page(&self) -> bool {
+        let (alone, embedded) = self.pair();
+        [alone, embedded]
+            .into_iter()
+            .flatten()
+            .any(|r| r.outcome().is_none())
     }
 
     fn matches(&self, s: &Settings) -> bool {

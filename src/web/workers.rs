@@ -120,6 +120,9 @@ struct PoolState {
     depth: usize,
     /// Error replies of the current batch (shown in the notice bar, [`show_job_error`]).
     failed: usize,
+    /// True while the page's main thread works too (training): new jobs go to all workers
+    /// but one ([`leave_a_core_to_the_page`]).
+    page_busy: bool,
 }
 
 thread_local! {
@@ -344,8 +347,27 @@ fn show_job_error(failed: usize, reason: &str) {
     }
 }
 
+/// While the page trains, every worker but one takes new jobs (and all of them if the pool
+/// has one): with one busy worker per core, the page's own frames had to share a core with a
+/// worker and were stretched to several times their length (a frame of 6 ms of work took
+/// 16 ms of wall time on two cores, and a frame-budget test saw one of 59 ms). `busy` is
+/// whether the page trains now; when it stops, the idle workers get jobs again at once.
+pub fn leave_a_core_to_the_page(pool: Pool, busy: bool) {
+    with_pool(pool, |p| {
+        if p.page_busy != busy {
+            p.page_busy = busy;
+            dispatch(p);
+        }
+    });
+}
+
 fn dispatch(p: &mut PoolState) {
-    for i in 0..p.slots.len() {
+    let usable = if p.page_busy {
+        p.slots.len().saturating_sub(1).max(1)
+    } else {
+        p.slots.len()
+    };
+    for i in 0..usable {
         if p.queue.is_empty() {
             return;
         }
