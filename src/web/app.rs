@@ -78,8 +78,9 @@ pub struct App {
     pub(crate) live_started_ms: f64,
     /// No live slice starts before this time (ms): see [`App::keep_slice_live`].
     pub(crate) live_not_before_ms: f64,
-    /// True while a single step asked for (paused) is being taken, a piece per frame.
-    pub(crate) step_wanted: bool,
+    /// Single steps asked for (paused) and not yet taken: each is taken a piece per frame,
+    /// then its slice is asked for.
+    pub(crate) steps_wanted: u64,
 }
 
 impl App {
@@ -103,7 +104,7 @@ impl App {
             training_limited: false,
             live_started_ms: 0.0,
             live_not_before_ms: 0.0,
-            step_wanted: false,
+            steps_wanted: 0,
         };
         app.request_slice();
         app
@@ -148,7 +149,7 @@ impl App {
         // A polishing still in a worker belongs to the old run (the next batch drops it).
         self.polish_pending = false;
         self.slice_wanted = false;
-        self.step_wanted = false;
+        self.steps_wanted = 0;
         self.previous_slice = None;
         self.request_slice();
     }
@@ -175,12 +176,12 @@ impl App {
         self.replay = None;
         // Taken by the next frames, a piece at a time (a large network's step would be one
         // long task here); its slice follows.
-        self.step_wanted = true;
+        self.steps_wanted += 1;
     }
 
-    /// True while the run is being advanced: training, or taking a single step.
+    /// True while the run is being advanced: training, or taking single steps.
     pub fn is_advancing(&self) -> bool {
-        self.running || self.step_wanted
+        self.running || self.steps_wanted > 0
     }
 
     /// The trajectory the PCA plane is fitted to: at most [`PCA_SNAPSHOTS`] of the recorded
@@ -316,15 +317,18 @@ impl App {
             }
             // Training that used the whole frame shares the machine with the slice workers.
             self.training_limited = left > 0 && self.running;
-        } else if self.step_wanted {
-            // One step (or one polishing step), a piece at a time, then its slice.
-            while now_ms() - start < budget_ms {
-                let training = self.run.phase() == RunPhase::Training;
-                let done = self.run.advance_piece(1) > 0;
-                if done || !training || self.trainer().stopped().is_some() {
-                    self.step_wanted = false;
-                    self.request_slice();
+        } else if self.steps_wanted > 0 {
+            // Each wanted step (or polishing step), a piece at a time, then its slice.
+            while self.steps_wanted > 0 && now_ms() - start < budget_ms {
+                if self.polishes_in_worker() {
+                    self.steps_wanted = 0;
                     break;
+                }
+                let training = self.run.phase() == RunPhase::Training;
+                let stepped = self.run.advance_piece(1) > 0;
+                if stepped || !training || self.trainer().stopped().is_some() {
+                    self.steps_wanted -= 1;
+                    self.request_slice();
                 }
             }
         } else {

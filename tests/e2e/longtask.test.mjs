@@ -91,6 +91,19 @@ describe('frame budget', () => {
     }
   }
 
+  test('Step pressed three times at 641 parameters on 2048 samples: three steps, each taken in pieces, their slice, no long task', { timeout: 120_000 }, async (t) => {
+    await withPage(t, { hash: '#scene=playground&width=64&dim=8&samples=2048&res=51&act=softplus&steps=100', noErrors: true }, async (page) => {
+      await sliceReady(page, 60_000);
+      await recordLongTasks(page);
+      for (let i = 0; i < 3; i++) await page.keyboard.press('s');
+      await page.waitForFunction(() => document.body.dataset.step === '3' && document.body.dataset.slice === 'ready' && document.body.dataset.sliceStep === '3', null, { timeout: 60_000 });
+      const long = await longTasks(page);
+      t.diagnostic(`long tasks ${JSON.stringify(long)}; ${await page.locator('#status').textContent()}`);
+      assert.equal(await bodyData(page, 'running'), '0');
+      assert.deepEqual(long.filter((d) => d > LIMIT_MS), [], `main-thread tasks over ${LIMIT_MS} ms`);
+    });
+  });
+
   test('polishing a large student (391 parameters, 2048 samples) runs in a worker: no long task, the run is judged', { timeout: 300_000 }, async (t) => {
     await withPage(t, { hash: '#scene=playground&width=39&dim=8&samples=2048&res=51&steps=100&speed=20', noErrors: true }, async (page) => {
       await page.waitForTimeout(500);
