@@ -72,7 +72,8 @@ pub struct App {
     pub slices_done: u64,
     /// When the last few slices finished (ms), for the live rate the caption quotes.
     pub(crate) finished_at: std::collections::VecDeque<f64>,
-    /// True if the last frame's training ran out of time before its steps were done.
+    /// True if the last frame's training (or single steps) ran out of time before its steps
+    /// were done: the page's work fills its frames.
     pub(crate) training_limited: bool,
     /// When the live slice being computed was asked for (ms).
     pub(crate) live_started_ms: f64,
@@ -331,6 +332,8 @@ impl App {
                     self.request_slice();
                 }
             }
+            // Steps that took the whole frame share the machine with the slice workers.
+            self.training_limited = self.steps_wanted > 0;
         } else {
             self.advance_slice(start, budget_ms);
         }

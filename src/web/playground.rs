@@ -1,7 +1,6 @@
 //! The playground as a scene: the app state ([`App`]) and its view ([`View`]), reacting to
 //! settings by what each changed property affects (a new run, a new slice, a new step limit).
 
-use crate::experiments::outcome::RunPhase;
 use crate::settings::{Effect, Settings, PROPERTIES};
 use crate::web::app::{App, SliceState};
 use crate::web::dom;
@@ -46,7 +45,7 @@ impl Scene for Playground {
     }
 
     fn trains_on_page(&self) -> bool {
-        self.app.is_advancing() || self.app.run.phase() == RunPhase::Polishing
+        self.app.is_advancing() && self.app.training_limited
     }
 
     fn matches(&self, _: &Settings) -> bool {

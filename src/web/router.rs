@@ -30,8 +30,8 @@ pub trait Scene {
     fn is_idle(&self) -> bool {
         false
     }
-    /// True while the scene trains on the page's main thread (the workers then leave it a
-    /// core, see [`workers::leave_a_core_to_the_page`]).
+    /// True while the scene's training on the main thread fills its frames (the workers then
+    /// leave it a core, see [`workers::leave_a_core_to_the_page`]).
     fn trains_on_page(&self) -> bool {
         false
     }
@@ -184,7 +184,7 @@ impl Router {
     }
 
     /// True if the shown scene has nothing to do (or waits for the visitor's Start).
-    /// True while the shown scene trains on the main thread.
+    /// True while the shown scene's training fills its frames on the main thread.
     fn shown_trains_on_page(&self) -> bool {
         // Only these two scenes train on the page while workers compute for them.
         match shown(&self.settings) {

@@ -53,6 +53,8 @@ pub struct TicketsScene {
     errors: Vec<String>,
     version: u64,
     drawn: u64,
+    /// True if the last frame's focus training ran out of time before its steps were done.
+    training_limited: bool,
 }
 
 /// The focus ticket of `settings`, with the configuration the table's jobs use (only the
@@ -84,6 +86,7 @@ impl TicketsScene {
             errors: Vec::new(),
             version: 1,
             drawn: 0,
+            training_limited: false,
         }
     }
 
@@ -128,6 +131,15 @@ impl TicketsScene {
         self.version += 1;
     }
 
+    /// True while a run of the focus ticket is still training.
+    fn trains_focus(&self) -> bool {
+        let (alone, embedded) = self.pair();
+        [alone, embedded]
+            .into_iter()
+            .flatten()
+            .any(|r| r.outcome().is_none())
+    }
+
     /// The pair shown: (alone, embedded), or the search's current run while pruning.
     fn pair(&self) -> (Option<&SteppedRun>, Option<&SteppedRun>) {
         match &self.focus {
@@ -164,6 +176,8 @@ impl TicketsScene {
                 break;
             }
         }
+        // The focus's steps took the whole frame: its training fills the frames.
+        self.training_limited = left > 0 && self.trains_focus();
         if self.state == "running" {
             workers::run_one_on_page(Pool::Experiments);
             let (results, errors) = workers::drain(Pool::Experiments);
@@ -403,11 +417,7 @@ impl Scene for TicketsScene {
     }
 
     fn trains_on_page(&self) -> bool {
-        let (alone, embedded) = self.pair();
-        [alone, embedded]
-            .into_iter()
-            .flatten()
-            .any(|r| r.outcome().is_none())
+        self.training_limited && self.trains_focus()
     }
 
     fn matches(&self, s: &Settings) -> bool {

@@ -347,11 +347,12 @@ fn show_job_error(failed: usize, reason: &str) {
     }
 }
 
-/// While the page trains, every worker but one takes new jobs (and all of them if the pool
-/// has one): with one busy worker per core, the page's own frames had to share a core with a
-/// worker and were stretched to several times their length (a frame of 6 ms of work took
-/// 16 ms of wall time on two cores, and a frame-budget test saw one of 59 ms). `busy` is
-/// whether the page trains now; when it stops, the idle workers get jobs again at once.
+/// While the page's training fills its frames, every worker but one takes new jobs (all of
+/// them if the pool has one): with one busy worker per core, the page's own frames had to
+/// share a core with a worker and were stretched to several times their length (a frame of
+/// 6 ms of work took 16 ms of wall time on two cores, and a frame-budget test saw one of
+/// 59 ms). `busy` is whether it does now; when it stops, the idle workers get jobs again at
+/// once. (Light training, a few milliseconds a frame, keeps every worker.)
 pub fn leave_a_core_to_the_page(pool: Pool, busy: bool) {
     with_pool(pool, |p| {
         if p.page_busy != busy {
